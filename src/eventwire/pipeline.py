@@ -1,0 +1,272 @@
+"""The pipeline: ingest → clean → parse → store, in one process or a local process pool.
+
+:func:`process` is the per-batch stage function (pure but for the model handed in); :func:`extract`
+runs it in this process for a one-off; :func:`run` streams a corpus through a pool of worker processes,
+each loading the model once, and writes batches to the store incrementally.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, BinaryIO
+
+from eventwire.clean import clean
+from eventwire.config import Config
+from eventwire.errors import EventwireError, ModelError
+from eventwire.ingest import ingest, input_hash
+from eventwire.parse import load_model, parse
+from eventwire.records import Article, Document, Extractor, Problem, content_id
+from eventwire.store import RunSummary, Store
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+
+def package_version() -> str:
+    try:
+        return version("eventwire")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+def model_label(model: str) -> str:
+    """``package==version`` of a spaCy pipeline package, known without loading it."""
+    try:
+        return f"{model}=={version(model)}"
+    except PackageNotFoundError:
+        return model
+
+
+def extractor_for(config: Config) -> Extractor:
+    return Extractor(version=package_version(), model=model_label(config.model), gazetteer=None)
+
+
+def to_article(document: Document, extractor: Extractor) -> Article:
+    """Clean one raw document into an (unparsed) article.
+
+    Raises :class:`EventwireError` when cleaning leaves no text.
+    """
+    cleaned = clean(document)
+    if not cleaned.text.strip():
+        raise EventwireError("cleaning found no article text in it; everything was boilerplate "
+                             f"({len(cleaned.removed)} pieces listed as removed)", where=document.source.path)
+    return Article(
+        id=document.doc_id or content_id(cleaned.text),
+        source=document.source,
+        text=cleaned.text,
+        title=cleaned.title or document.title,
+        authors=cleaned.authors,
+        publisher=cleaned.publisher,
+        published=cleaned.published or document.date,
+        sections=cleaned.sections,
+        removed=cleaned.removed,
+        extractor=extractor,
+    )
+
+
+def process(nlp: Language, documents: Sequence[Document], *, extractor: Extractor,
+            batch_size: int = 64) -> list[Article | Problem]:
+    """Clean and parse a batch. Returns, in input order, an article or a problem per document: one
+    document that fails never takes the others down."""
+    results: list[Article | Problem] = []
+    for document in documents:
+        try:
+            results.append(to_article(document, extractor))
+        except EventwireError as exc:
+            code = exc.code if exc.code != "EW000" else "EW202"
+            results.append(Problem(severity="error", code=code, where=document.source.path, message=exc.message))
+        except Exception as exc:  # a bug of ours on odd input must not stop the run: record it
+            log.exception("cleaning failed on %s", document.source.path)
+            results.append(Problem(severity="error", code="EW299", where=document.source.path,
+                                   message=f"internal error while cleaning ({exc!r}); please report it"))
+    articles = [r for r in results if isinstance(r, Article)]
+    parsed = iter([a for a, _ in parse(nlp, articles, batch_size=batch_size)])
+    return [next(parsed) if isinstance(r, Article) else r for r in results]
+
+
+def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,
+            date: str | None = None) -> Iterator[Article | Problem]:
+    """Clean and parse documents in this process, no database: the one-off behind ``eventwire extract``.
+
+    ``date`` is the article date for inputs that carry none (relative times are resolved against it).
+    """
+    nlp = nlp if nlp is not None else load_model(config.model)
+    extractor = extractor_for(config)
+    batch: list[Document] = []
+    for item in documents:
+        if isinstance(item, Problem):
+            yield item
+            continue
+        batch.append(item if item.date or not date else replace(item, date=date))
+        if len(batch) >= config.batch_size:
+            yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size)
+            batch = []
+    if batch:
+        yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size)
+
+
+# --- the local process pool -------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _WorkerState:
+    nlp: Language | None = None
+    extractor: Extractor | None = None
+    batch_size: int = 64
+
+
+# One per worker process, set once by _init_worker: the model is loaded once per process, not per batch.
+_WORKER = _WorkerState()
+
+
+def _init_worker(config: Config) -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    _WORKER.nlp = load_model(config.model)
+    _WORKER.extractor = extractor_for(config)
+    _WORKER.batch_size = config.batch_size
+
+
+def _work(documents: list[Document]) -> list[Article | Problem]:
+    if _WORKER.nlp is None or _WORKER.extractor is None:
+        raise ModelError("worker used before it loaded its model")
+    return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size)
+
+
+@dataclass(slots=True)
+class _Tally:
+    inputs: int = 0
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, progress: bool = True,
+        date: str | None = None) -> RunSummary:
+    """Process a corpus into the DuckDB store at ``config.db``, incrementally.
+
+    Inputs already stored by this version and model are skipped; every problem is recorded in the
+    run's error list (table ``run_errors``) and returned in the summary.
+
+    >>> run(["examples/"], load_config(db="eventwire.duckdb"))  # doctest: +SKIP
+    RunSummary(run_id='…', inputs=11, stored=11, skipped=0, failed=0, problems=())
+    """
+    from tqdm import tqdm
+
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    extractor = extractor_for(config)
+    workers = config.resolved_workers()
+    tally = _Tally()
+    problems: list[Problem] = []
+    with Store(config.db) as store, tqdm(unit=" articles", file=sys.stderr, disable=None if progress else True,
+                                         smoothing=0.1) as bar:
+        store.start_run(run_id, config=config.as_dict(), version=extractor.version, model=extractor.model,
+                        gazetteer=extractor.gazetteer)
+
+        def consume(batch: list[tuple[str, Document]], results: list[Article | Problem]) -> None:
+            articles: list[Article] = []
+            inputs: list[tuple[str, str, str]] = []
+            found: list[Problem] = []
+            for (hash_, document), result in zip(batch, results, strict=True):
+                if isinstance(result, Problem):
+                    found.append(result)
+                    tally.failed += 1
+                else:
+                    articles.append(result)
+                    inputs.append((hash_, result.id, document.source.path))
+            store.write(_unique(articles), inputs=inputs, run_id=run_id)
+            store.add_problems(run_id, found)
+            problems.extend(found)
+            tally.stored += len(articles)
+            bar.update(len(batch))
+
+        batches = _batches(ingest(paths, stdin=stdin), config.batch_size, store, extractor, tally,
+                           problems, run_id)
+        if workers <= 1:
+            nlp = load_model(config.model)
+            for batch in batches:
+                consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,
+                                       batch_size=config.batch_size))
+        else:
+            _run_pool(batches, consume, config, workers)
+        summary = RunSummary(run_id=run_id, inputs=tally.inputs, stored=tally.stored, skipped=tally.skipped,
+                             failed=tally.failed, problems=tuple(problems))
+        store.finish_run(summary)
+    return summary
+
+
+def _run_pool(batches: Iterator[list[tuple[str, Document]]], consume: object, config: Config,
+              workers: int) -> None:
+    assert callable(consume)
+    context = multiprocessing.get_context("spawn")
+    pending: deque[tuple[list[tuple[str, Document]], Future[list[Article | Problem]]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        try:
+            for batch in batches:
+                pending.append((batch, pool.submit(_work, [d for _, d in batch])))
+                while len(pending) > 2 * workers:
+                    done, future = pending.popleft()
+                    consume(done, future.result())
+            while pending:
+                done, future = pending.popleft()
+                consume(done, future.result())
+        except BrokenProcessPool as exc:
+            raise ModelError("a worker process died (out of memory, or the model failed to load); the "
+                             "batches stored so far are kept — run again to finish") from exc
+
+
+def _batches(items: Iterable[Document | Problem], size: int, store: Store, extractor: Extractor, tally: _Tally,
+             problems: list[Problem], run_id: str) -> Iterator[list[tuple[str, Document]]]:
+    """Documents not yet stored, in batches, with their input hashes; problems go straight to the store."""
+    batch: list[tuple[str, Document]] = []
+    seen: set[str] = set()
+
+    def fresh(candidates: list[tuple[str, Document]]) -> list[tuple[str, Document]]:
+        done = store.done_inputs([h for h, _ in candidates], version=extractor.version,
+                                 model=extractor.model or "")
+        kept = [(h, d) for h, d in candidates if h not in done]
+        tally.skipped += len(candidates) - len(kept)
+        return kept
+
+    for item in items:
+        if isinstance(item, Problem):
+            store.add_problems(run_id, [item])
+            problems.append(item)
+            if item.severity == "error":
+                tally.failed += 1
+            continue
+        tally.inputs += 1
+        hash_ = input_hash(item)
+        if hash_ in seen:
+            tally.skipped += 1
+            continue
+        seen.add(hash_)
+        batch.append((hash_, item))
+        if len(batch) >= size:
+            kept = fresh(batch)
+            batch = []
+            if kept:
+                yield kept
+    if batch:
+        kept = fresh(batch)
+        if kept:
+            yield kept
+
+
+def _unique(articles: list[Article]) -> list[Article]:
+    """One article per id within a batch (two inputs that clean to the same text are one article)."""
+    by_id: dict[str, Article] = {}
+    for article in articles:
+        by_id[article.id] = article
+    return list(by_id.values())

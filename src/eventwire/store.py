@@ -1,0 +1,284 @@
+"""The store: one DuckDB file holding articles, every span table the stages fill, and the runs.
+
+Writes are idempotent and transactional per batch: an article is keyed by its id (a content hash, or
+the input's own id), its span rows are replaced with it, and a batch is either stored whole or not at
+all — so a run killed midway and started again ends with every article stored exactly once. Each
+input is also remembered by the hash of its raw content, so a re-run skips what it has done.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+
+from eventwire.errors import StoreError
+from eventwire.records import Article, Problem, article_from_json, article_to_json
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+# Span tables: (name, columns as (column, SQL type, function of the record's JSON object)).
+_SPAN_TABLES: dict[str, tuple[str, ...]] = {
+    "sections": ("kind", "start", "end"),
+    "removed": ("text", "reason"),
+    "entities": ("text", "label", "start", "end"),
+    "actors": ("text", "start", "end", "name", "inter", "sector", "country"),
+    "places": ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", "country_code",
+               "admin1", "admin2", "feature_code", "precision"),
+    "times": ("text", "start", "end", "value", "precision"),
+    "quotes": ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct"),
+    "amounts": ("text", "start", "end", "value", "unit", "kind"),
+    "flags": ("code", "message", "spans"),
+    "events": ("id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision",
+               "actor1", "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger",
+               "sentence", "confidence"),
+}
+
+_TYPES: dict[str, str] = {
+    "start": "INTEGER", "end": "INTEGER", "speaker_start": "INTEGER", "speaker_end": "INTEGER",
+    "inter": "INTEGER", "geonameid": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR",
+    "value": "VARCHAR", "direct": "BOOLEAN", "time_precision": "INTEGER", "fatalities": "INTEGER",
+    "confidence": "DOUBLE", "spans": "JSON", "actor1": "JSON", "assoc_actor1": "JSON", "actor2": "JSON",
+    "assoc_actor2": "JSON", "location": "JSON", "trigger": "JSON", "sentence": "JSON",
+}
+# Per table overrides where one field name means different types.
+_TABLE_TYPES: dict[tuple[str, str], str] = {
+    ("places", "precision"): "INTEGER", ("amounts", "value"): "DOUBLE", ("events", "date"): "VARCHAR",
+}
+
+_ARTICLE_COLUMNS = ("id", "source_path", "source_url", "source_format", "title", "authors", "publisher",
+                    "published", "language", "text", "extractor_version", "model", "gazetteer", "stored_at")
+
+
+def _column_type(table: str, column: str) -> str:
+    return _TABLE_TYPES.get((table, column), _TYPES.get(column, "VARCHAR"))
+
+
+def _schema() -> list[str]:
+    statements = [
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE IF NOT EXISTS articles (
+            id VARCHAR PRIMARY KEY, source_path VARCHAR, source_url VARCHAR, source_format VARCHAR,
+            title VARCHAR, authors VARCHAR[], publisher VARCHAR, published VARCHAR, language VARCHAR,
+            text VARCHAR, extractor_version VARCHAR, model VARCHAR, gazetteer VARCHAR,
+            stored_at TIMESTAMP)""",
+        """CREATE TABLE IF NOT EXISTS inputs (
+            input_hash VARCHAR PRIMARY KEY, article_id VARCHAR, source_path VARCHAR,
+            extractor_version VARCHAR, model VARCHAR, run_id VARCHAR)""",
+        """CREATE TABLE IF NOT EXISTS runs (
+            run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, config JSON,
+            version VARCHAR, model VARCHAR, gazetteer VARCHAR, inputs INTEGER, stored INTEGER,
+            skipped INTEGER, failed INTEGER)""",
+        """CREATE TABLE IF NOT EXISTS run_errors (
+            run_id VARCHAR, severity VARCHAR, code VARCHAR, "where" VARCHAR, message VARCHAR)""",
+    ]
+    for table, columns in _SPAN_TABLES.items():
+        cols = ", ".join(f'"{c}" {_column_type(table, c)}' for c in columns)
+        statements.append(f'CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR, idx INTEGER, {cols})')
+    return statements
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSummary:
+    run_id: str
+    inputs: int
+    stored: int
+    skipped: int
+    failed: int
+    problems: tuple[Problem, ...]
+
+
+class Store:
+    """A DuckDB store. Use as a context manager; ``Store(":memory:")`` for tests.
+
+    >>> with Store(":memory:") as store:  # doctest: +SKIP
+    ...     store.write([article], inputs=[("hash", article.id, "a.txt")], run_id="r1")
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if read_only and self.path != ":memory:" and not Path(self.path).exists():
+                raise StoreError("no such database; run `eventwire run PATH…` first to make one",
+                                 where=self.path)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the database ({exc}); is another eventwire process writing "
+                             "to it?", where=self.path) from exc
+        if not read_only:
+            for statement in _schema():
+                self.con.execute(statement)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def write(self, articles: Sequence[Article], *, inputs: Sequence[tuple[str, str, str]], run_id: str) -> None:
+        """Store a batch in one transaction: articles (replacing any with the same id, span rows
+        included) and the inputs they came from as (input hash, article id, source path)."""
+        if not articles and not inputs:
+            return
+        records = [article_to_json(a) for a in articles]
+        ids = [r["id"] for r in records]
+        stamp = datetime.now(timezone.utc).replace(tzinfo=None)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            if ids:
+                for table in (*_SPAN_TABLES, "articles"):
+                    key = "id" if table == "articles" else "article_id"
+                    self.con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest($ids))", {"ids": ids})
+                self._insert("articles", {
+                    "id": ids,
+                    "source_path": [r["source"]["path"] for r in records],
+                    "source_url": [r["source"]["url"] for r in records],
+                    "source_format": [r["source"]["format"] for r in records],
+                    "title": [r["title"] for r in records],
+                    "authors": [r["authors"] for r in records],
+                    "publisher": [r["publisher"] for r in records],
+                    "published": [r["published"] for r in records],
+                    "language": [r["language"] for r in records],
+                    "text": [r["text"] for r in records],
+                    "extractor_version": [r["extractor"]["version"] for r in records],
+                    "model": [r["extractor"]["model"] for r in records],
+                    "gazetteer": [r["extractor"]["gazetteer"] for r in records],
+                    "stored_at": [stamp] * len(records),
+                })
+                for table, columns in _SPAN_TABLES.items():
+                    self._insert_spans(table, columns, records)
+            if inputs:
+                hashes = [h for h, _, _ in inputs]
+                self.con.execute("DELETE FROM inputs WHERE input_hash IN (SELECT unnest($h))", {"h": hashes})
+                version = records[0]["extractor"]["version"] if records else None
+                model = records[0]["extractor"]["model"] if records else None
+                self._insert("inputs", {
+                    "input_hash": hashes, "article_id": [a for _, a, _ in inputs],
+                    "source_path": [p for _, _, p in inputs], "extractor_version": [version] * len(inputs),
+                    "model": [model] * len(inputs), "run_id": [run_id] * len(inputs),
+                })
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"writing a batch of {len(articles)} articles failed ({exc}); nothing of it "
+                             "was stored", where=self.path) from exc
+
+    def _insert_spans(self, table: str, columns: tuple[str, ...], records: list[dict[str, Any]]) -> None:
+        data: dict[str, list[Any]] = {"article_id": [], "idx": [], **{c: [] for c in columns}}
+        json_columns = {c for c in columns if _column_type(table, c) == "JSON"}
+        for record in records:
+            for idx, item in enumerate(record[table]):
+                data["article_id"].append(record["id"])
+                data["idx"].append(idx)
+                for column in columns:
+                    value = item[column]
+                    data[column].append(json.dumps(value) if column in json_columns else value)
+        if data["idx"]:
+            self._insert(table, data)
+
+    def _insert(self, table: str, columns: dict[str, list[Any]]) -> None:
+        # One list parameter per column, unnested side by side: ~4x faster than a list of rows.
+        names = list(columns)
+        params = {f"p{i}": columns[name] for i, name in enumerate(names)}
+        select = ", ".join(f"unnest($p{i})" for i in range(len(names)))
+        quoted = ", ".join(f'"{n}"' for n in names)
+        self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {select}", params)
+
+    def start_run(self, run_id: str, *, config: dict[str, Any], version: str, model: str | None,
+                  gazetteer: str | None) -> None:
+        self.con.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0, 0)",
+                         [run_id, datetime.now(timezone.utc).replace(tzinfo=None), json.dumps(config),
+                          version, model, gazetteer])
+
+    def add_problems(self, run_id: str, problems: Iterable[Problem]) -> None:
+        rows = [(run_id, p.severity, p.code, p.where, p.message) for p in problems]
+        if rows:
+            self._insert("run_errors", {name: [row[i] for row in rows]
+                                        for i, name in enumerate(("run_id", "severity", "code", "where", "message"))})
+
+    def finish_run(self, summary: RunSummary) -> None:
+        self.con.execute("UPDATE runs SET finished = ?, inputs = ?, stored = ?, skipped = ?, failed = ? "
+                         "WHERE run_id = ?",
+                         [datetime.now(timezone.utc).replace(tzinfo=None), summary.inputs, summary.stored,
+                          summary.skipped, summary.failed, summary.run_id])
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def done_inputs(self, hashes: Sequence[str], *, version: str, model: str) -> set[str]:
+        """The hashes among ``hashes`` already stored by this extractor version and model."""
+        if not hashes:
+            return set()
+        rows = self.con.execute(
+            "SELECT input_hash FROM inputs WHERE input_hash IN (SELECT unnest($h)) "
+            "AND extractor_version = $v AND coalesce(model, '') = $m", {"h": list(hashes), "v": version, "m": model}).fetchall()
+        return {r[0] for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        tables = ("articles", *_SPAN_TABLES, "inputs", "runs", "run_errors")
+        return {t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}  # type: ignore[index]
+
+    def articles(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stored articles, newest first, without their text: id, title, publisher, published, source,
+        and counts of sections, entities and removed pieces."""
+        sql = """SELECT a.id, a.title, a.publisher, a.published, a.source_path, a.source_format,
+                   length(a.text) AS chars,
+                   (SELECT count(*) FROM entities e WHERE e.article_id = a.id) AS entities,
+                   (SELECT count(*) FROM removed r WHERE r.article_id = a.id) AS removed
+                 FROM articles a ORDER BY a.stored_at DESC, a.source_path"""
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        cursor = self.con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def article(self, article_id: str) -> Article | None:
+        """Rebuild one stored article, every span table included (the inverse of :meth:`write`)."""
+        cursor = self.con.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", [article_id])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        values = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
+        record: dict[str, Any] = {
+            "id": values["id"],
+            "source": {"path": values["source_path"], "url": values["source_url"], "format": values["source_format"]},
+            "title": values["title"], "authors": values["authors"] or [], "publisher": values["publisher"],
+            "published": values["published"], "language": values["language"], "text": values["text"],
+            "extractor": {"version": values["extractor_version"], "model": values["model"],
+                          "gazetteer": values["gazetteer"]},
+        }
+        for table, columns in _SPAN_TABLES.items():
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            rows = self.con.execute(f"SELECT {quoted} FROM {table} WHERE article_id = ? ORDER BY idx",
+                                    [article_id]).fetchall()
+            json_columns = {c for c in columns if _column_type(table, c) == "JSON"}
+            record[table] = [{c: json.loads(v) if c in json_columns and v is not None else v
+                              for c, v in zip(columns, r, strict=True)} for r in rows]
+        return article_from_json(record)
+
+    def problems(self, run_id: str | None = None) -> list[Problem]:
+        """The error list of one run (the latest when ``run_id`` is None)."""
+        if run_id is None:
+            row = self.con.execute("SELECT run_id FROM runs ORDER BY started DESC LIMIT 1").fetchone()
+            if row is None:
+                return []
+            run_id = row[0]
+        rows = self.con.execute('SELECT severity, code, "where", message FROM run_errors WHERE run_id = ?',
+                                [run_id]).fetchall()
+        return [Problem(severity=r[0], code=r[1], where=r[2], message=r[3]) for r in rows]

@@ -1,0 +1,151 @@
+"""The command line end to end: run, extract, articles, exit codes, bad inputs, incremental runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import EXAMPLES, ROOT, warc_bytes, article_html
+from eventwire.cli import main
+
+pytestmark = pytest.mark.model
+
+STORIES = [f"Protest number {n} broken up\n\nPolice dispersed protesters in city number {n} on Monday, "
+           "officials said. Witnesses said officers fired tear gas and rubber bullets at the crowd, and several "
+           "people were taken to hospital.\n\nThe interior ministry said the gathering had not been authorised.\n"
+           for n in range(6)]
+
+
+def _cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd or ROOT, timeout=300)
+
+
+def _count(db: Path, table: str) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+
+
+def test_run_examples_twice_adds_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "ew.duckdb"
+    first = _cli("run", str(EXAMPLES), "--db", str(db), "--workers", "2")
+    assert first.returncode == 0, first.stderr
+    stored = _count(db, "articles")
+    assert stored >= 10
+    assert f"{stored} stored" in first.stdout and "0 failed" in first.stdout
+    counts = {t: _count(db, t) for t in ("articles", "sections", "entities", "removed", "inputs")}
+    second = _cli("run", str(EXAMPLES), "--db", str(db), "--workers", "1")
+    assert second.returncode == 0, second.stderr
+    assert "0 stored" in second.stdout and f"{stored} already done" in second.stdout
+    assert {t: _count(db, t) for t in counts} == counts
+    listing = _cli("articles", "--db", str(db), "--format", "json")
+    assert len(json.loads(listing.stdout)) == stored
+
+
+def test_run_bad_inputs_are_reported_and_good_ones_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(STORIES[0], encoding="utf-8")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "latin.txt").write_bytes(STORIES[4].replace("city", "caf\xe9 city").encode("cp1252"))
+    (folder / "broken-utf8.txt").write_bytes(STORIES[5].encode() + b"Caf\xc3 owners said.\n")
+    (folder / "noise.txt").write_bytes(b"\x80\x81\xfa\xfb\xc0\xc1" * 3)
+    crawl = warc_bytes([("https://example.org/a", article_html("Raid", ["Troops raided a village on Friday."])),
+                        ("https://example.org/b", article_html("Second", [f"Line {n}." for n in range(300)]))])
+    (folder / "cut.warc.gz").write_bytes(crawl[:-700])
+    lines = [json.dumps({"id": f"j{n}", "text": s}) for n, s in enumerate(STORIES[1:4])]
+    lines.insert(1, '{"id": "broken", "text": "no end')
+    (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "ew.duckdb"
+    result = _cli("run", str(folder), "--db", str(db), "--workers", "1")
+    assert result.returncode == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        sources = {r[0] for r in con.execute("SELECT source_path FROM articles").fetchall()}
+        errors = con.execute("SELECT severity, code, \"where\" FROM run_errors").fetchall()
+    assert sources == {str(folder / "good.txt"), str(folder / "latin.txt"), str(folder / "broken-utf8.txt"),
+                       f"{folder / 'cut.warc.gz'}#record3",
+                       f"{folder / 'wire.jsonl'}:1", f"{folder / 'wire.jsonl'}:3", f"{folder / 'wire.jsonl'}:4"}
+    failed = {(code, where) for severity, code, where in errors if severity == "error"}
+    assert failed == {("EW103", str(folder / "image.txt")), ("EW102", str(folder / "empty.txt")),
+                      ("EW103", str(folder / "noise.txt")), ("EW104", str(folder / "cut.warc.gz")),
+                      ("EW104", f"{folder / 'wire.jsonl'}:2")}
+    assert ("warning", "EW106", str(folder / "latin.txt")) in errors
+    assert ("warning", "EW106", str(folder / "broken-utf8.txt")) in errors
+    for where in (str(folder / "image.txt"), f"{folder / 'wire.jsonl'}:2", str(folder / "cut.warc.gz")):
+        assert where in result.stdout
+    assert "7 stored" in result.stdout
+
+
+def test_extract_jsonl_batch_keeps_ids_in_order(tmp_path: Path) -> None:
+    lines = "".join(json.dumps({"id": f"doc-{n}", "text": s, "date": "2021-01-0" + str(n + 1)}) + "\n"
+                    for n, s in enumerate(STORIES[:3]))
+    result = _cli("extract", "-", "--format", "jsonl", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["doc-0", "doc-1", "doc-2"]
+    assert [r["published"] for r in records] == ["2021-01-01", "2021-01-02", "2021-01-03"]
+    assert all(r["entities"] and r["text"][e["start"]:e["end"]] == e["text"] for r in records for e in r["entities"])
+
+
+def test_extract_json_table_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(STORIES[0], encoding="utf-8")
+    single = _cli("extract", str(path), "--date", "2020-02-03")
+    record = json.loads(single.stdout)
+    assert record["published"] == "2020-02-03" and record["source"]["format"] == "text"
+    table = _cli("extract", str(path), "--format", "table")
+    assert table.returncode == 0 and "entities" in table.stdout and "title" in table.stdout
+
+
+@pytest.mark.parametrize("args", [["extract"], ["frobnicate"], ["extract", "x.txt", "--date", "23/03/2019"],
+                                  ["run", "x", "--workers", "many"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert result.stderr
+
+
+def test_failures_exit_1_with_a_coded_message(tmp_path: Path) -> None:
+    missing = _cli("articles", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 1 and "EW401" in missing.stderr and "eventwire run" in missing.stderr
+    no_model = _cli("--model", "no_such_model", "extract", str(EXAMPLES / "wire.jsonl"))
+    assert no_model.returncode == 1 and "EW301" in no_model.stderr
+
+
+def test_run_killed_midway_then_rerun_stores_each_article_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"n{n}", "text": f"Report {n}\n\n" + "Troops shelled the town "
+                                          f"of Idlib {n} times on Sunday, residents said. " * 30}) + "\n"
+                              for n in range(400)), encoding="utf-8")
+    (tmp_path / "eventwire.toml").write_text("[eventwire]\nbatch_size = 8\n", encoding="utf-8")
+    db = tmp_path / "ew.duckdb"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "run", str(corpus), "--db", str(db),
+                             "--workers", "1"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    time.sleep(6)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = _count(db, "articles") if db.exists() else 0
+    assert partial < 400, "the run finished before it was killed; make the corpus larger"
+    rerun = _cli("run", str(corpus), "--db", str(db), "--workers", "2", "--no-progress", cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{partial} already done" in rerun.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (400, 400)
+        [(articles_per_input,)] = con.execute("SELECT count(DISTINCT article_id) FROM inputs").fetchall()
+        assert articles_per_input == 400
+
+
+def test_main_returns_exit_codes_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["articles", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "EW401" in capsys.readouterr().err

@@ -1,0 +1,176 @@
+"""Ingest: every format, sniffed from content; bad inputs become problems naming the file and line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import article_html, warc_bytes
+from eventwire.ingest import expand, ingest, input_hash, sniff
+from eventwire.records import Document, Problem
+
+STORY = "Floods hit the valley\n\nHeavy rain flooded the valley on Monday, officials said.\n"
+
+
+def _items(*paths: Path | str) -> list[Document | Problem]:
+    return list(ingest([str(p) for p in paths]))
+
+
+def test_ingest_plain_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(STORY, encoding="utf-8")
+    [doc] = _items(path)
+    assert isinstance(doc, Document)
+    assert doc.content == STORY and not doc.is_html and doc.source.format == "text"
+    assert doc.source.path == str(path)
+
+
+def test_ingest_sniffs_html_behind_a_txt_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "saved.txt"
+    path.write_text(article_html("Floods", ["Rain fell."]), encoding="utf-8")
+    [doc] = _items(path)
+    assert isinstance(doc, Document) and doc.is_html and doc.source.format == "html"
+
+
+def test_ingest_sniffs_jsonl_without_suffix(tmp_path: Path) -> None:
+    path = tmp_path / "export"
+    path.write_text(json.dumps({"id": "n1", "text": STORY, "date": "2020-01-02", "title": "T",
+                                "url": "https://example.org/1"}) + "\n", encoding="utf-8")
+    [doc] = _items(path)
+    assert isinstance(doc, Document)
+    assert (doc.doc_id, doc.date, doc.title, doc.source.url) == ("n1", "2020-01-02", "T", "https://example.org/1")
+    assert doc.source.path == f"{path}:1" and doc.source.format == "jsonl"
+
+
+def test_ingest_jsonl_html_field_is_html(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps({"id": 7, "html": article_html("H", ["P."])}) + "\n", encoding="utf-8")
+    [doc] = _items(path)
+    assert isinstance(doc, Document) and doc.is_html and doc.doc_id == "7"
+
+
+def test_ingest_jsonl_bad_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": "a", "text": STORY}), '{"id": "b", "text": "cut off', "",
+             json.dumps({"id": "c", "title": "no text"}), json.dumps(["not", "an", "object"]),
+             json.dumps({"id": "d", "text": "   "}), json.dumps({"id": "e", "text": STORY + "More."})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = _items(path)
+    docs = [i for i in items if isinstance(i, Document)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [d.doc_id for d in docs] == ["a", "e"]
+    assert [p.where for p in problems] == [f"{path}:2", f"{path}:4", f"{path}:5", f"{path}:6"]
+    assert problems[0].code == "EW104" and "not valid JSON" in problems[0].message
+    assert problems[3].code == "EW102"
+
+
+def test_ingest_csv_with_quoted_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text('id,title,date,text\n1,First,2021-05-01,"Line one.\n\nLine two."\n2,Second,,Other.\n',
+                    encoding="utf-8")
+    docs = _items(path)
+    assert [d.doc_id for d in docs if isinstance(d, Document)] == ["1", "2"]
+    first = docs[0]
+    assert isinstance(first, Document) and first.content == "Line one.\n\nLine two." and first.date == "2021-05-01"
+    assert first.source.path == f"{path}:2"
+    second = docs[1]
+    assert isinstance(second, Document) and second.source.path == f"{path}:5" and second.date is None
+
+
+def test_ingest_csv_without_text_column_names_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("id,headline\n1,Hello\n", encoding="utf-8")
+    [problem] = _items(path)
+    assert isinstance(problem, Problem) and problem.severity == "error"
+    assert "headline" in problem.message and "text" in problem.message
+
+
+def test_ingest_warc_reads_html_responses_and_reports_skipped_records(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(warc_bytes([("https://example.org/a", article_html("A", ["One."])),
+                                 ("https://example.org/b", article_html("B", ["Two."]))]))
+    items = _items(path)
+    docs = [i for i in items if isinstance(i, Document)]
+    assert [d.source.url for d in docs] == ["https://example.org/a", "https://example.org/b"]
+    assert all(d.is_html and d.source.format == "warc" for d in docs)
+    [skipped] = [i for i in items if isinstance(i, Problem)]
+    assert skipped.severity == "skipped" and "2 request" in skipped.message and "1 warcinfo" in skipped.message
+
+
+@pytest.mark.parametrize("gzip", [False, True])
+def test_ingest_truncated_warc_keeps_records_before_the_break(tmp_path: Path, gzip: bool) -> None:
+    pages = [("https://example.org/a", article_html("A", ["One."])),
+             ("https://example.org/b", article_html("B", [f"Paragraph {n} of a long story." for n in range(300)]))]
+    data = warc_bytes(pages, gzip=gzip)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(data[: len(data) - 700])
+    items = _items(path)
+    docs = [i for i in items if isinstance(i, Document)]
+    errors = [i for i in items if isinstance(i, Problem) and i.severity == "error"]
+    assert [d.source.url for d in docs] == ["https://example.org/a"]
+    assert len(errors) == 1 and errors[0].where == str(path) and "broken" in errors[0].message
+
+
+@pytest.mark.parametrize(("content", "code"), [
+    (b"", "EW102"),
+    (b"  \n\t\n", "EW102"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "EW103"),
+    (b"\x1f\x8b\x08\x00" + b"\x00" * 20, "EW103"),
+])
+def test_ingest_bad_file_is_a_problem_naming_it(tmp_path: Path, content: bytes, code: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    [problem] = _items(path)
+    assert isinstance(problem, Problem)
+    assert (problem.code, problem.where, problem.severity) == (code, str(path), "error")
+
+
+def test_ingest_legacy_encoding_is_detected_and_warned(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    text = ("Les manifestants se sont réunis près de l'église à Genève, a déclaré la police. Selon les "
+            "organisateurs, plus de deux mille personnes ont défilé dans le centre-ville avant que la "
+            "manifestation ne soit dispersée. « Nous voulons être entendus », a expliqué une étudiante.")
+    path.write_bytes(text.encode("cp1252"))
+    items = _items(path)
+    [warning] = [i for i in items if isinstance(i, Problem)]
+    [doc] = [i for i in items if isinstance(i, Document)]
+    assert warning.severity == "warning" and warning.code == "EW106" and "offset" in warning.message
+    assert "église" in doc.content and "Genève" in doc.content
+
+
+def test_ingest_missing_path_and_empty_glob_are_problems(tmp_path: Path) -> None:
+    items = _items(tmp_path / "nope.txt", str(tmp_path / "*.nothing"))
+    assert [i.code for i in items if isinstance(i, Problem)] == ["EW105", "EW105"]
+
+
+def test_expand_folder_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".git").mkdir()
+    for name in ("z.txt", "b/a.txt", ".hidden.txt", ".git/config"):
+        (tmp_path / name).write_text(STORY, encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in expand(str(tmp_path))] == ["b/a.txt", "z.txt"]
+    assert [p.name for p in expand(str(tmp_path / "**" / "*.txt"))] == ["a.txt", "z.txt"]
+
+
+def test_ingest_stdin() -> None:
+    [doc] = list(ingest(["-"], stdin=io.BytesIO(STORY.encode())))
+    assert isinstance(doc, Document) and doc.source.path == "-" and doc.content == STORY
+
+
+def test_sniff_prefers_content_over_suffix() -> None:
+    assert sniff(b'{"text": "x"}\n', name="data.txt") == "jsonl"
+    assert sniff(b"WARC/1.0\r\n", name="x.html") == "warc"
+    assert sniff(b"Plain words <b>here</b>", name="x.txt") == "text"
+
+
+def test_input_hash_changes_with_content_and_metadata(tmp_path: Path) -> None:
+    from eventwire.records import Source
+
+    base = Document(source=Source(path="a"), content="x")
+    other_path = Document(source=Source(path="b"), content="x")
+    assert input_hash(base) == input_hash(other_path)
+    assert input_hash(base) != input_hash(Document(source=Source(path="a"), content="y"))
+    assert input_hash(base) != input_hash(Document(source=Source(path="a"), content="x", date="2020-01-01"))
