@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not args.verbose:  # their per-link warnings on real pages would drown ours
+        for noisy in ("trafilatura", "htmldate", "courlan"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return _dispatch(args)
     except UsageError as exc:

@@ -52,12 +52,14 @@ class CleanScore:
     f1: float
     mean_f1: float
     title_exact: float
+    headline_exact: float
     titled_documents: int
 
     def as_dict(self) -> dict[str, float | int]:
         return {"documents": self.documents, "body_precision": round(self.precision, 4),
                 "body_recall": round(self.recall, 4), "body_f1": round(self.f1, 4),
                 "body_mean_f1": round(self.mean_f1, 4), "title_exact": round(self.title_exact, 4),
+                "headline_exact": round(self.headline_exact, 4),
                 "titled_documents": self.titled_documents}
 
 
@@ -100,7 +102,7 @@ def score_clean(pairs: Iterable[tuple[dict[str, Any], Cleaned]]) -> CleanScore:
     """Score cleaned documents against their gold rows (``body`` and ``title``)."""
     shared = predicted = gold = 0
     per_doc: list[float] = []
-    titles_right = titled = documents = 0
+    titles_right = headlines_right = titled = documents = 0
     for row, cleaned in pairs:
         documents += 1
         s, p, g = token_overlap(body_text(cleaned), row.get("body") or "")
@@ -109,11 +111,13 @@ def score_clean(pairs: Iterable[tuple[dict[str, Any], Cleaned]]) -> CleanScore:
         if row.get("title"):
             titled += 1
             titles_right += normalize_title(cleaned.title) == normalize_title(row["title"])
+            headlines_right += normalize_title(cleaned.title) == normalize_title(row["title"].strip().split("\n")[0])
     if not documents:
         raise EvaluationError("the gold file holds no documents")
     precision, recall, f1 = _f1(shared, predicted, gold)
     return CleanScore(documents=documents, precision=precision, recall=recall, f1=f1,
                       mean_f1=sum(per_doc) / len(per_doc), title_exact=titles_right / titled if titled else 0.0,
+                      headline_exact=headlines_right / titled if titled else 0.0,
                       titled_documents=titled)
 
 

@@ -12,10 +12,10 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 
@@ -119,7 +119,7 @@ class Store:
                 self.con.execute(statement)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -138,7 +138,7 @@ class Store:
             return
         records = [article_to_json(a) for a in articles]
         ids = [r["id"] for r in records]
-        stamp = datetime.now(timezone.utc).replace(tzinfo=None)
+        stamp = datetime.now(UTC).replace(tzinfo=None)
         try:
             self.con.execute("BEGIN TRANSACTION")
             if ids:
@@ -203,7 +203,7 @@ class Store:
     def start_run(self, run_id: str, *, config: dict[str, Any], version: str, model: str | None,
                   gazetteer: str | None) -> None:
         self.con.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, NULL, ?, ?, ?, ?, 0, 0, 0, 0)",
-                         [run_id, datetime.now(timezone.utc).replace(tzinfo=None), json.dumps(config),
+                         [run_id, datetime.now(UTC).replace(tzinfo=None), json.dumps(config),
                           version, model, gazetteer])
 
     def add_problems(self, run_id: str, problems: Iterable[Problem]) -> None:
@@ -215,7 +215,7 @@ class Store:
     def finish_run(self, summary: RunSummary) -> None:
         self.con.execute("UPDATE runs SET finished = ?, inputs = ?, stored = ?, skipped = ?, failed = ? "
                          "WHERE run_id = ?",
-                         [datetime.now(timezone.utc).replace(tzinfo=None), summary.inputs, summary.stored,
+                         [datetime.now(UTC).replace(tzinfo=None), summary.inputs, summary.stored,
                           summary.skipped, summary.failed, summary.run_id])
 
     # --- reading ------------------------------------------------------------------------------------

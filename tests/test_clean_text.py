@@ -1,0 +1,247 @@
+"""Tests of the plain-text cleaner (eventwire.clean.text).
+
+The synthetic articles are written for these tests. The reference article and the development set are
+read from ../shared/data at run time (never copied here) and the tests that need them skip without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventwire.clean.text import clean_text
+from eventwire.records import Cleaned
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SEED = DATA / "seed" / "baghuz.txt"
+DEV = DATA / "clean" / "l3s-gn1-dev.jsonl"
+
+NAV = ["Home", "News", "World", "Sport | Business | Culture | Weather", "Sign in", "Search"]
+BODY = [
+    ("The harbour authority said on Tuesday that the new ferry line would start in the spring, after "
+     "two years of work on the piers and the waiting halls on both sides of the bay."),
+    ("Residents of the island have asked for a faster crossing for a long time, and the council voted "
+     "for the plan in a late session that lasted until well after midnight."),
+    ("Critics said the cost of the project had doubled since it was first announced, and that the "
+     "money would have been better spent on the roads and the schools of the region."),
+    ("The first boat is expected to carry about three hundred passengers a day when it enters service, "
+     "the operator said in a statement that was published on its website."),
+]
+
+
+def article(*parts: list[str] | str) -> str:
+    lines: list[str] = []
+    for part in parts:
+        lines.extend([part] if isinstance(part, str) else part)
+    return "\n".join(lines)
+
+
+def paragraphs(cleaned: Cleaned) -> list[str]:
+    return cleaned.text.split("\n\n") if cleaned.text else []
+
+
+def section_texts(cleaned: Cleaned, kind: str) -> list[str]:
+    return [cleaned.text[s.start:s.end] for s in cleaned.sections if s.kind == kind]
+
+
+def removed_as(cleaned: Cleaned, reason: str) -> list[str]:
+    return [line for r in cleaned.removed if r.reason == reason for line in r.text.split("\n")]
+
+
+def assert_invariants(raw: str, cleaned: Cleaned) -> None:
+    """Offsets inside the text, sections sorted and disjoint, and no input line lost."""
+    text = cleaned.text
+    previous_end = 0
+    for section in cleaned.sections:
+        assert 0 <= section.start < section.end <= len(text)
+        assert section.start >= previous_end
+        assert text[section.start:section.end].strip()
+        previous_end = section.end
+    covered = {(s.start, s.end) for s in cleaned.sections}
+    offset = 0
+    for paragraph in paragraphs(cleaned):
+        assert any(start <= offset and offset + len(paragraph) <= end for start, end in covered)
+        offset += len(paragraph) + 2
+    kept = set(paragraphs(cleaned))
+    removed = {line for r in cleaned.removed for line in r.text.split("\n")}
+    for line in raw.splitlines():
+        if line.strip():
+            assert line.strip() in kept or line.strip() in removed, line
+
+
+# --- rules on synthetic articles -------------------------------------------------------------------
+
+def test_clean_text_finds_headline_byline_and_body() -> None:
+    raw = article(NAV, "Ferry line to the island opens in spring", "By Maria Lindqvist and TOM OKAFOR",
+                  "Published: Monday, 4 March, 2024", BODY, "Share this story",
+                  "© 2024 Harbour Herald Media Ltd. All rights reserved.")
+    cleaned = clean_text(raw)
+    assert cleaned.title == "Ferry line to the island opens in spring"
+    assert cleaned.authors == ("Maria Lindqvist", "Tom Okafor")
+    assert cleaned.publisher == "Harbour Herald Media"
+    assert cleaned.published == "2024-03-04"
+    assert section_texts(cleaned, "title") == ["Ferry line to the island opens in spring"]
+    assert "\n\n".join(section_texts(cleaned, "body")) == "\n\n".join(BODY)
+    assert "Share this story" in removed_as(cleaned, "boilerplate")
+    assert "Published: Monday, 4 March, 2024" in removed_as(cleaned, "dateline")
+    assert removed_as(cleaned, "copyright")
+    assert_invariants(raw, cleaned)
+
+
+def test_clean_text_title_comes_first_in_text() -> None:
+    cleaned = clean_text(article(NAV, "Ferry line to the island opens in spring", BODY))
+    assert cleaned.text.startswith("Ferry line to the island opens in spring\n\n")
+    assert cleaned.sections[0].kind == "title"
+
+
+def test_clean_text_separates_caption_and_credit() -> None:
+    caption = "A ferry waits at the new pier on the north side of the bay on a grey morning"
+    raw = article("Ferry line to the island opens in spring", caption, "(Jon Berg/Harbour Press)", BODY)
+    cleaned = clean_text(raw)
+    assert section_texts(cleaned, "caption") == [caption]
+    assert removed_as(cleaned, "credit") == ["(Jon Berg/Harbour Press)"]
+    assert caption not in "\n".join(section_texts(cleaned, "body"))
+    assert_invariants(raw, cleaned)
+
+
+def test_clean_text_photo_credit_line() -> None:
+    caption = "Passengers queue for the first crossing of the season at dawn"
+    cleaned = clean_text(article("Ferry line to the island opens in spring", BODY[:2], caption,
+                                 "Photo: Harbour Press", BODY[2:]))
+    assert section_texts(cleaned, "caption") == [caption]
+    assert removed_as(cleaned, "credit") == ["Photo: Harbour Press"]
+
+
+def test_clean_text_keeps_quoted_dek() -> None:
+    dek = '"We have waited twenty years for this boat," the mayor told the council'
+    cleaned = clean_text(article(NAV, "Ferry line to the island opens in spring", dek, BODY))
+    assert cleaned.title == "Ferry line to the island opens in spring"
+    assert section_texts(cleaned, "dek") == [dek]
+    assert dek not in "\n".join(section_texts(cleaned, "body"))
+
+
+def test_clean_text_removes_residue_and_repeated_byline() -> None:
+    raw = article("Ferry line to the island opens in spring", BODY, "Want to leave a tip?",
+                  "Already a subscriber?", "Maria Lindqvist", "Maria Lindqvist3841")
+    cleaned = clean_text(raw)
+    assert cleaned.authors == ("Maria Lindqvist",)
+    assert removed_as(cleaned, "residue") == ["Maria Lindqvist3841"]
+    assert "Maria Lindqvist" in removed_as(cleaned, "byline")
+    assert {"Want to leave a tip?", "Already a subscriber?"} <= set(removed_as(cleaned, "boilerplate"))
+    assert_invariants(raw, cleaned)
+
+
+def test_clean_text_date_from_text_then_argument() -> None:
+    dated = clean_text(article("Ferry line to the island opens in spring",
+                               "The council met on the evening of June 5, 2023 to vote on the plan for "
+                               "the new ferry line to the island.", BODY), date="2023-07-01")
+    assert dated.published == "2023-06-05"
+    undated = clean_text(article("Ferry line to the island opens in spring", BODY), date="2023-07-01T08:00")
+    assert undated.published == "2023-07-01"
+
+
+def test_clean_text_uses_title_hint() -> None:
+    raw = article("Island news", "Ferry line to the island opens in spring", "Harbour", BODY)
+    hinted = clean_text(raw, title="Ferry line to the island opens in spring")
+    assert hinted.title == "Ferry line to the island opens in spring"
+    absent = clean_text(article(BODY), title="A hint not in the page")
+    assert absent.title == "A hint not in the page"
+
+
+def test_clean_text_removes_navigation_and_related() -> None:
+    raw = article(NAV, "Ferry line to the island opens in spring", BODY, "Related: Bridge plan shelved",
+                  "Advertisement", "Terms of Use | Privacy Policy | Contact Us")
+    cleaned = clean_text(raw)
+    assert set(NAV) <= set(removed_as(cleaned, "navigation")) | set(removed_as(cleaned, "boilerplate"))
+    assert removed_as(cleaned, "related") == ["Related: Bridge plan shelved"]
+    assert "Advertisement" in removed_as(cleaned, "boilerplate")
+    assert "Advertisement" not in cleaned.text
+    assert_invariants(raw, cleaned)
+
+
+def test_clean_text_empty_input() -> None:
+    cleaned = clean_text("  \n\n ", date="2020-01-02")
+    assert cleaned.text == "" and cleaned.sections == () and cleaned.published == "2020-01-02"
+
+
+LINE_POOL = NAV + BODY + [
+    "Ferry line to the island opens in spring", "By Maria Lindqvist", "Maria Lindqvist3841",
+    "(Jon Berg/Harbour Press)", "Photo: Harbour Press", "© 2024 Harbour Herald Media Ltd.",
+    "March 4, 2024", '"A quoted line under the headline"', "Advertisement", "Related: more",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINE_POOL), st.text(max_size=80)), max_size=30))
+def test_clean_text_accounts_for_every_line(lines: list[str]) -> None:
+    raw = "\n".join(lines)
+    assert_invariants(raw, clean_text(raw))
+
+
+# --- the reference article ----------------------------------------------------------------------
+
+@pytest.fixture
+def reference() -> str:
+    if not SEED.exists():
+        pytest.skip(f"reference article not found at {SEED} (../shared/data is not checked out)")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.mark.data
+def test_clean_text_reference_article(reference: str) -> None:
+    cleaned = clean_text(reference)
+    assert cleaned.title == "ISIS caliphate utterly defeated as last 1.5 miles of territory taken in fierce fight"
+    assert section_texts(cleaned, "title") == [cleaned.title]
+    (dek,) = section_texts(cleaned, "dek")
+    assert dek.startswith('"Syrian Democratic Forces declare total elimination')
+    (caption,) = section_texts(cleaned, "caption")
+    assert "March 23, 2019" in caption
+    assert removed_as(cleaned, "credit") == ["(Giuseppe Cacace/AFP/Getty Images)"]
+    assert cleaned.publisher == "Blaze Media"
+    assert cleaned.authors == ("Caleb Howe",)
+    assert cleaned.published == "2019-03-23"
+    assert {"Want to leave a tip?", "Already a subscriber?"} <= set(removed_as(cleaned, "boilerplate"))
+    assert "Caleb Howe" in removed_as(cleaned, "byline")
+    assert "Caleb Howe" not in cleaned.text
+    assert_invariants(reference, cleaned)
+
+
+@pytest.mark.data
+def test_clean_text_reference_article_residue(reference: str) -> None:
+    lines = reference.rstrip().splitlines()
+    raw = "\n".join(lines[:-1] + [lines[-1].strip() + "3841"])
+    cleaned = clean_text(raw)
+    assert removed_as(cleaned, "residue") == [lines[-1].strip() + "3841"]
+    assert cleaned.authors == ("Caleb Howe",)
+
+
+# --- the development set ------------------------------------------------------------------------
+
+@pytest.fixture
+def dev_set() -> Path:
+    if not DEV.exists():
+        pytest.skip(f"development set not found at {DEV} (../shared/data is not checked out)")
+    return DEV
+
+
+@pytest.mark.data
+def test_clean_text_dev_set_invariants(dev_set: Path) -> None:
+    import json
+
+    with dev_set.open(encoding="utf-8") as handle:
+        for line in handle:
+            raw = json.loads(line)["text"]
+            assert_invariants(raw, clean_text(raw))
+
+
+@pytest.mark.data
+def test_clean_text_dev_set_floors(dev_set: Path) -> None:
+    from eventwire.evaluate import evaluate_clean
+
+    score = evaluate_clean(dev_set)
+    assert score.mean_f1 >= 0.91, score.as_dict()
+    assert score.f1 >= 0.89, score.as_dict()
+    assert score.title_exact >= 0.68, score.as_dict()
