@@ -7,8 +7,8 @@ DB ?= eventwire.duckdb
 
 .PHONY: demo test lint bench eval clean-env
 
-demo: $(STAMP)  ## process examples/ into eventwire.duckdb and show what was found
-	$(BIN)/eventwire run examples/ --db $(DB)
+demo: $(STAMP)  ## process examples/articles/ into eventwire.duckdb and show what was found
+	$(BIN)/eventwire run examples/articles/ --db $(DB)
 	@echo
 	$(BIN)/eventwire articles --db $(DB)
 

