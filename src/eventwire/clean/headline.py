@@ -17,6 +17,8 @@ _HEADLINE_CLASS = re.compile(r"head|title|\bhed\b", re.IGNORECASE)
 _BROKEN_TITLE = re.compile(r"[<>{}\\]|-->|\+ \w+ \+")
 _DOMAIN = re.compile(r"\w\.(com|net|org|co\.uk|com\.au|ca|in)\b", re.IGNORECASE)
 _INVISIBLE = frozenset({"script", "style", "noscript", "head", "title", "meta", "link", "template"})
+_DATED = re.compile(r"\b(?:19|20)\d\d\b.*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b",
+                    re.IGNORECASE)
 _DOMAIN_AFFIXES = re.compile(r"^www\.|\.(com|co\.uk|org|net|ca|co|au|in|uk|nz)$")
 
 # --- metadata ----------------------------------------------------------------------------------------
@@ -97,15 +99,20 @@ def choose_title(page_title: str | None, meta_title: str | None, headings: PageH
     strong: dict[str, str] = {}
     weak: dict[str, str] = {}
     for full in (meta_title, page_title):
-        if not full or _BROKEN_TITLE.search(full):
+        # " > " separates breadcrumb steps ("Site > News > Headline"); other angle brackets are markup
+        if not full or _BROKEN_TITLE.search(full.replace(" > ", " ")):
             continue
         pieces = _split_title(full, lexicon.separators)
         for piece in {full, *pieces}:
+            smaller_pieces = _split_title(piece, lexicon.weak_separators)
+            # "Headline: Section: Site" is a chain of weak separators that is as good as a strong one
+            chained = len(smaller_pieces) >= 3
             if not _is_site(piece, site_keys):
-                (strong if piece != full or len(pieces) == 1 else weak).setdefault(_key(piece), piece)
-            for smaller in _split_title(piece, lexicon.weak_separators):
+                whole = piece == full and (len(pieces) > 1 or chained)
+                (weak if whole else strong).setdefault(_key(piece), piece)
+            for smaller in smaller_pieces:
                 if smaller != piece and not _is_site(smaller, site_keys):
-                    weak.setdefault(_key(smaller), smaller)
+                    (strong if chained else weak).setdefault(_key(smaller), smaller)
     # the page's own spelling of a piece wins over the <title>'s (case, quotes, symbols)
     shown = [key for key in {**weak, **strong} if key in headings.shown]
     long_shown = [key for key in shown if _words(key) >= 3]
@@ -156,7 +163,9 @@ def _page_headings(tree: Any, first_paragraph: str | None,
             continue
         if anchor and body_at is None and anchor in _key(f"{element.text or ''} {element.tail or ''}"):
             body_at = position
-            before_body = found[-1] if found else None
+            # a heading that is only a date (and a place) stands between headline and text
+            undated = [text for text in found if not _DATED.search(text) or _words(text) > 10]
+            before_body = undated[-1] if undated else None
         if len(element) > 4:
             continue
         text = _SPACE.sub(" ", element.text_content()).strip()

@@ -145,14 +145,38 @@ def _choose_title(page: _Page, block_start: int, hint: str | None, lexicon: Lexi
         prose_before += len(page.lines[inside].text) if page.free(inside) else 0
         inside += 1
     candidates = [i for i in range(low, inside)
-                  if _title_shaped(page.lines[i], lexicon) and page.kinds[i] != "caption"
-                  and page.reasons[i] is None]
+                  if _title_shaped(page.lines[i], lexicon) and page.reasons[i] is None
+                  and (page.kinds[i] != "caption" or _headline_caption(page.lines[i]))]
     if not candidates:
         return None
     opening = [page.lines[i].text for i in range(block_start, min(block_start + 16, len(page.lines)))
                if page.free(i)][:8]
     body_words = _content_words(" ".join(opening), lexicon)
-    return max(candidates, key=lambda i: (_title_score(page, i, block_start, counts, body_words, lexicon), -i))
+    best = max(candidates, key=lambda i: (_title_score(page, i, block_start, counts, body_words, lexicon), -i))
+    if best - 1 in candidates and _heads_dek(page.lines[best - 1], page.lines[best], body_words, lexicon):
+        return best - 1
+    return best
+
+
+_LABEL_MAX_WORDS = 4
+
+
+def _heads_dek(upper: Line, lower: Line, body_words: set[str], lexicon: Lexicon) -> bool:
+    """Two headline-shaped lines in a row: the upper is the headline and the longer lower one its dek,
+    unless the upper is a section label (menu words, two words or fewer) or unrelated to the article."""
+    if upper.text.endswith((":", ",", ";", "!", "?", ".")) or upper.words < 3 or lower.words < upper.words:
+        return False
+    if _overlap(upper, body_words, lexicon) < 0.2:
+        return False
+    # a section label is short; a headline may well use "about" or "world" in passing
+    words = {word.lower() for word in _WORD.findall(upper.text)}
+    return upper.words > _LABEL_MAX_WORDS or not words & lexicon.not_names
+
+
+def _headline_caption(line: Line) -> bool:
+    """A "caption" that may be the headline after all: an agency line ("Reuters") follows headlines too,
+    and a headline, unlike a caption, does not end a sentence."""
+    return line.words <= 16 and not line.text.endswith(".")
 
 
 def _mark_captions(page: _Page, low: int, high: int, lexicon: Lexicon) -> None:
@@ -324,7 +348,9 @@ def clean_text(raw: str, *, date: str | None = None, title: str | None = None) -
     head = [i for i, kind in enumerate(page.kinds) if kind in ("title", "dek")]
     rest = [i for i, kind in enumerate(page.kinds) if kind in ("caption", "body")]
     text, sections = _assemble(page, head + rest)
-    published = page.dates[0] if page.dates else None
+    # A date line of the page itself, then the date the input carries (JSONL/CSV metadata), and only
+    # then a date mentioned in the opening paragraphs (which may be of an earlier event).
+    published = page.dates[0] if page.dates else normalize_date(date)
     if published is None:
         for index in rest[:6]:
             published = find_date(lines[index].text, lexicon)
