@@ -149,3 +149,20 @@ def test_run_killed_midway_then_rerun_stores_each_article_once(tmp_path: Path) -
 def test_main_returns_exit_codes_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["articles", "--db", str(tmp_path / "none.duckdb")]) == 1
     assert "EW401" in capsys.readouterr().err
+
+
+def test_run_date_applies_to_inputs_without_one(tmp_path: Path) -> None:
+    from eventwire.config import load_config
+    from eventwire.pipeline import run
+    from eventwire.store import Store
+
+    (tmp_path / "a.txt").write_text(STORIES[1], encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": STORIES[2], "date": "2019-01-02"}) + "\n",
+                                      encoding="utf-8")
+    db = tmp_path / "ew.duckdb"
+    summary = run([str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")], load_config(None, db=str(db), workers=1),
+                  progress=False, date="2020-05-06")
+    assert (summary.stored, summary.failed) == (2, 0)
+    with Store(db, read_only=True) as store:
+        published = {row["source_path"]: row["published"] for row in store.articles()}
+    assert published == {str(tmp_path / "a.txt"): "2020-05-06", f"{tmp_path / 'b.jsonl'}:1": "2019-01-02"}

@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -190,8 +190,9 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
             tally.stored += len(articles)
             bar.update(len(batch))
 
-        batches = _batches(ingest(paths, stdin=stdin), config.batch_size, store, extractor, tally,
-                           problems, run_id)
+        documents = (item if isinstance(item, Problem) or item.date or not date else replace(item, date=date)
+                     for item in ingest(paths, stdin=stdin))
+        batches = _batches(documents, config.batch_size, store, extractor, tally, problems, run_id)
         if workers <= 1:
             nlp = load_model(config.model)
             for batch in batches:
@@ -205,9 +206,13 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
     return summary
 
 
-def _run_pool(batches: Iterator[list[tuple[str, Document]]], consume: object, config: Config,
-              workers: int) -> None:
-    assert callable(consume)
+_Batch = list[tuple[str, Document]]
+
+
+def _run_pool(batches: Iterator[_Batch], consume: Callable[[_Batch, list[Article | Problem]], None],
+              config: Config, workers: int) -> None:
+    """Map batches over a pool of worker processes (spawned, each loading the model once), keeping at
+    most two batches per worker in flight and storing results in input order."""
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[list[tuple[str, Document]], Future[list[Article | Problem]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,

@@ -27,6 +27,9 @@ class Lexicon:
     byline_roles: frozenset[str]
     not_names: frozenset[str]
     company_suffixes: frozenset[str]
+    masthead_words: frozenset[str]
+    masthead_weak: frozenset[str]
+    masthead_joiners: frozenset[str]
     months: dict[str, int]
     """Month name or abbreviation (lower case) → month number."""
     month_alternation: str
@@ -74,6 +77,9 @@ def load_lexicon() -> Lexicon:
         byline_roles=frozenset(data["byline"]["roles"]),
         not_names=frozenset(data["byline"]["not_names"]),
         company_suffixes=frozenset(data["publisher"]["suffixes"]),
+        masthead_words=frozenset(data["publisher"]["masthead_words"]),
+        masthead_weak=frozenset(data["publisher"]["masthead_weak"]),
+        masthead_joiners=frozenset(data["publisher"]["masthead_joiners"]),
         months=months,
         month_alternation=alternation,
         date_cues=tuple(data["dates"]["cues"]),

@@ -207,3 +207,60 @@ def copyright_holder(line: str, lexicon: Lexicon) -> str | None:
     if not holder or len(words) > 6 or not holder[0].isupper():
         return None
     return holder
+
+
+_MASTHEAD_MAX_WORDS = 4
+_MASTHEAD_WORD = re.compile(r"^[A-Z][A-Za-z&.'’-]*$")
+
+
+def masthead_name(text: str, lexicon: Lexicon) -> str | None:
+    """The site's name if ``text`` (or the first cell of a "Name | Menu | Menu" bar) is a masthead.
+
+    A masthead is one to four capitalised words, at least one a newspaper word ("Daily", "Post",
+    "Courier", …) and at least one a word of its own that no menu uses; an upper-case name is
+    title-cased, acronyms kept.
+
+    >>> masthead_name("RIDGEWAY DAILY  |  Subscribe  |  Log in", load_lexicon())
+    'Ridgeway Daily'
+    >>> masthead_name("World News", load_lexicon()) is None
+    True
+    """
+    name = " ".join(text.split("|")[0].split())
+    words = name.split()
+    if not words or len(words) > _MASTHEAD_MAX_WORDS or name.endswith((".", ":", ",", ";", "!", "?")):
+        return None
+    own = masthead = strong = acronym = False
+    for position, word in enumerate(words):
+        lowered = word.lower()
+        if lowered in lexicon.masthead_joiners and 0 < position < len(words) - 1 and not word[0].isupper():
+            continue
+        if _MASTHEAD_WORD.match(word) is None or lowered.endswith(("'s", "’s")):
+            return None
+        if lowered in lexicon.masthead_words:
+            masthead = True
+            strong = strong or lowered not in lexicon.masthead_weak
+        elif lowered in lexicon.stopwords and not (position == 0 and lowered == "the"):
+            return None
+        elif lowered not in lexicon.not_names and lowered not in lexicon.masthead_joiners:
+            own = True
+            acronym = acronym or (word.isupper() and len(word) <= 5 and not name.isupper())
+    if not (own and masthead) or not (strong or acronym or len(words) >= 3):
+        return None
+    # the newspaper word ends the name ("Lakeshore Courier"), or comes before "of" and a place
+    # ("Times of India"); "Press Room" and "News By Location" are menu items
+    last = words[-1].lower()
+    of_place = len(words) >= 3 and words[-2].lower() == "of" and words[-3].lower() in lexicon.masthead_words
+    if last not in lexicon.masthead_words and not of_place:
+        return None
+    if name.isupper():
+        name = " ".join(_title_word(word, lexicon) for word in words)
+    return name
+
+
+def _title_word(word: str, lexicon: Lexicon) -> str:
+    """An upper-case masthead word in title case; a short word that is no ordinary word stays an acronym."""
+    lowered = word.lower()
+    if len(word) <= 3 and not (lowered in lexicon.stopwords or lowered in lexicon.masthead_words
+                               or lowered in lexicon.masthead_joiners):
+        return word
+    return lowered if lowered in lexicon.masthead_joiners and lowered != "the" else word.capitalize()

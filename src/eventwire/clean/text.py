@@ -14,13 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from eventwire.clean.lexicon import Lexicon, load_lexicon
-from eventwire.clean.lines import Line, initial_class, main_block, read_lines, smooth
+from eventwire.clean.lines import Line, LineClass, initial_class, main_block, read_lines, smooth
 from eventwire.clean.meta import (
     byline_names,
     copyright_holder,
     find_date,
     is_date_line,
     lone_name,
+    masthead_name,
     normalize_date,
     residue_name,
 )
@@ -29,6 +30,7 @@ from eventwire.records import Cleaned, Removed, Section, SectionKind
 _TITLE_WINDOW = 25
 _TITLE_INSIDE = 6
 _TAIL_WINDOW = 8
+_MASTHEAD_LINES = 4
 _DEK_MAX_WORDS = 45
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -159,6 +161,77 @@ def _choose_title(page: _Page, block_start: int, hint: str | None, lexicon: Lexi
 
 
 _LABEL_MAX_WORDS = 4
+_ANCHOR_GAP = 6
+_DEK_MIN_WORDS = 8
+_SIGNED_MAX_WORDS = 12
+_HEAD_LINES = 8
+_ANCHOR_PROSE_LINES = 8
+_ANCHOR_MIN_PROSE = 200
+
+
+def _anchor_prose(page: _Page, index: int, lexicon: Lexicon) -> int | None:
+    """Where prose starts under a headline at ``index`` if a byline or date line comes first, with at
+    most a dek and a few short lines (tools, credits) between them: the shape of an article's head."""
+    dated = False
+    following = index + 1
+    while following < len(page.lines) and following - index <= _ANCHOR_GAP:
+        line = page.lines[following]
+        if page.reasons[following] in ("dateline", "residue") or _signed(line, lexicon):
+            dated = True
+        elif following == index + 1 and _DEK_MIN_WORDS <= line.words <= _DEK_MAX_WORDS:
+            pass
+        elif page.free(following) and initial_class(line) == "good":
+            return following if dated else None
+        elif line.pattern_reason is None and page.reasons[following] is None and line.words > 6:
+            return None
+        following += 1
+    return None
+
+
+def _signed(line: Line, lexicon: Lexicon) -> bool:
+    """A byline, also one that names an agency rather than a person ("By Associated Press")."""
+    return byline_names(line.text, lexicon) is not None or (
+        line.words <= _SIGNED_MAX_WORDS and line.text[:3].lower() == "by ")
+
+
+def _dated_head(page: _Page, index: int, lexicon: Lexicon) -> bool:
+    """A byline or date line follows the headline at ``index`` closely (a dek or caption may come first);
+    a lone name counts only right under it and not as the first of a list of names (a menu of columnists)."""
+    end = min(index + 1 + _HEAD_LINES, len(page.lines))
+    for following in range(index + 1, end):
+        line = page.lines[following]
+        if page.reasons[following] == "dateline" or _signed(line, lexicon) or lexicon.credit.search(line.text):
+            return True
+    following = index + 1
+    while following < end and page.lines[following].pattern_reason is not None:
+        following += 1
+    return following < end and lone_name(page.lines[following].text, lexicon) is not None and not (
+        following + 1 < len(page.lines) and lone_name(page.lines[following + 1].text, lexicon))
+
+
+def _anchored_title(page: _Page, classes: list[LineClass], chosen: int | None, last: int,
+                    lexicon: Lexicon) -> int | None:
+    """The headline of the page's article head (headline, byline or date, prose) when the headline
+    chosen near the main block has no such head: the block then is often a sidebar or comments."""
+    if chosen is not None and _dated_head(page, chosen, lexicon):
+        return chosen
+    best: tuple[int, int] | None = None
+    for index in range(min(last, len(page.lines))):
+        line = page.lines[index]
+        if not page.free(index) or not _title_shaped(line, lexicon) or lone_name(line.text, lexicon) \
+                or masthead_name(line.text, lexicon):
+            continue
+        # an affiliation under a byline ("Special to The Daily Planet", "Staff Writer") is no headline
+        if line.text.split()[0].lower() in lexicon.byline_roles:
+            continue
+        prose = _anchor_prose(page, index, lexicon)
+        if prose is None:
+            continue
+        size = sum(len(page.lines[i].text) for i in range(prose, min(prose + _ANCHOR_PROSE_LINES, len(page.lines)))
+                   if classes[i] == "good")
+        if size >= _ANCHOR_MIN_PROSE and (best is None or size >= best[0]):
+            best = (size, index)
+    return best[1] if best else chosen
 
 
 def _heads_dek(upper: Line, lower: Line, body_words: set[str], lexicon: Lexicon) -> bool:
@@ -222,11 +295,41 @@ def _mark_meta(page: _Page, index: int, lexicon: Lexicon, *, near_article: bool)
             page.publisher = holder
         page.reasons[index] = "copyright"
         return True
-    if near_article and lone_name(line.text, lexicon):
+    # a newspaper's name at the top of the page is no author ("Lakeshore Courier")
+    if near_article and lone_name(line.text, lexicon) and not (
+            index < _MASTHEAD_LINES and masthead_name(line.text, lexicon)):
         page.reasons[index] = "byline"
         page.authors.append(line.text)
         return True
     return False
+
+
+def _mark_masthead(page: _Page, headline: int, lexicon: Lexicon) -> None:
+    """The site's name in the first lines above the headline, alone among menus or first in a menu bar,
+    is removed as ``masthead``; it names the publisher unless a copyright notice already did."""
+    for index in range(min(_MASTHEAD_LINES, headline, len(page.lines))):
+        line = page.lines[index]
+        if not page.free(index) or line.pattern_reason not in (None, "navigation"):
+            continue
+        cells = [cell.strip() for cell in line.text.split("|")]
+        if len(cells) > 1:
+            # the first cell of a menu bar: the other cells are menu items, not more of the site's
+            # sections ("IOL News | IOL Sport | IOL Business")
+            lead = cells[0].split()[:1]
+            shaped = all(len(cell.split()) <= 3 and cell.split()[:1] != lead for cell in cells[1:])
+        else:
+            shaped = index == 0 or any(_menu_like(page.lines[other])
+                                       for other in (index - 1, index + 1) if 0 <= other < len(page.lines))
+        name = masthead_name(line.text, lexicon) if shaped else None
+        if name:
+            page.reasons[index] = "masthead"
+            if page.publisher is None:
+                page.publisher = name
+            return
+
+
+def _menu_like(line: Line) -> bool:
+    return line.pattern_reason is not None or (line.words < 8 and not line.terminal)
 
 
 def _mark_body(page: _Page, first: int, last: int) -> None:
@@ -313,7 +416,8 @@ def clean_text(raw: str, *, date: str | None = None, title: str | None = None) -
     page = _Page(lines=lines, kinds=[None] * len(lines), reasons=[None] * len(lines))
     if not lines:
         return Cleaned(text="", title=title, published=normalize_date(date))
-    block = main_block(lines, smooth([initial_class(line) for line in lines]))
+    classes = smooth([initial_class(line) for line in lines])
+    block = main_block(lines, classes)
     if block is None:
         # No stretch looks like web prose (a terse wire item, or text that arrives already clean from a
         # JSONL/CSV export): keep every line no boilerplate pattern claims rather than lose the article.
@@ -331,6 +435,8 @@ def clean_text(raw: str, *, date: str | None = None, title: str | None = None) -
     while first <= last and not page.free(first):
         first += 1
     title_index = _choose_title(page, first, title, lexicon)
+    if not title:
+        title_index = _anchored_title(page, classes, title_index, last, lexicon)
     if title_index is not None:
         page.kinds[title_index] = "title"
         first = max(first, title_index + 1)
@@ -341,6 +447,7 @@ def clean_text(raw: str, *, date: str | None = None, title: str | None = None) -
             page.kinds[dek] = "dek"
             first = max(first, dek + 1)
     _mark_body(page, first, last)
+    _mark_masthead(page, title_index if title_index is not None else first, lexicon)
     for index, line in enumerate(lines):
         if page.kinds[index] is None and page.reasons[index] is None:
             page.reasons[index] = _leftover_reason(line)
