@@ -76,7 +76,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def parse_texts(nlp: Language, texts: Sequence[str], *, batch_size: int = 64) -> Iterator[Doc]:
-    """One Doc per text, parsed paragraph by paragraph and joined so that ``doc.text == text``."""
+    """One Doc per text, parsed paragraph by paragraph and joined so that ``doc.text == text``.
+
+    spaCy batches ``4 × batch_size`` paragraphs (about a batch of articles): twice that costs a worker
+    ~400 MB more at its peak and is no faster (measured on 400 BBC articles).
+    """
     from spacy.tokens import Doc
 
     chunks: list[str] = []
@@ -87,7 +91,7 @@ def parse_texts(nlp: Language, texts: Sequence[str], *, batch_size: int = 64) ->
             owners.append(index)
     parts: list[Doc] = []
     current = 0
-    for chunk_doc, owner in zip(nlp.pipe(chunks, batch_size=batch_size * 8), owners, strict=True):
+    for chunk_doc, owner in zip(nlp.pipe(chunks, batch_size=batch_size * 4), owners, strict=True):
         while owner > current:
             yield _join(Doc, nlp, parts)
             parts, current = [], current + 1
