@@ -166,3 +166,11 @@ def test_run_date_applies_to_inputs_without_one(tmp_path: Path) -> None:
     with Store(db, read_only=True) as store:
         published = {row["source_path"]: row["published"] for row in store.articles()}
     assert published == {str(tmp_path / "a.txt"): "2020-05-06", f"{tmp_path / 'b.jsonl'}:1": "2019-01-02"}
+
+
+def test_output_piped_into_a_closed_reader_exits_quietly() -> None:
+    # the records of all samples are larger than a pipe's buffer (64 KiB), so the writer meets the closed pipe
+    command = f"{sys.executable} -m eventwire.cli extract {EXAMPLES} {EXAMPLES} --format json | head -c 10"
+    piped = subprocess.run(command, shell=True, capture_output=True, text=True, check=False, cwd=ROOT)
+    assert piped.stdout == "[\n  {\n    "
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
