@@ -174,3 +174,23 @@ def test_input_hash_changes_with_content_and_metadata(tmp_path: Path) -> None:
     assert input_hash(base) == input_hash(other_path)
     assert input_hash(base) != input_hash(Document(source=Source(path="a"), content="y"))
     assert input_hash(base) != input_hash(Document(source=Source(path="a"), content="x", date="2020-01-01"))
+
+
+def test_ingest_jsonl_lines_are_split_on_newlines_only(tmp_path: Path) -> None:
+    # U+2028 may stand raw inside a JSON string; str.splitlines() would cut the line there
+    path = tmp_path / "sep.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "One\u2028two."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    [doc] = _items(path)
+    assert isinstance(doc, Document) and doc.content == "One\u2028two."
+
+
+def test_ingest_jsonl_line_not_utf8_is_read_and_warned_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"id": "a", "text": STORY}).encode()
+    latin = json.dumps({"id": "b", "text": "Les manifestants se sont réunis près de l'église à Genève, a "
+                        "déclaré la police."}, ensure_ascii=False).encode("cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\n" + latin + b"\n")
+    items = _items(path)
+    assert [d.doc_id for d in items if isinstance(d, Document)] == ["a", "b"]
+    [warning] = [p for p in items if isinstance(p, Problem)]
+    assert warning.where == f"{path}:2" and warning.code == "EW106"

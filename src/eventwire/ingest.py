@@ -89,9 +89,23 @@ def expand(path: str) -> list[Path]:
 
 
 def read_file(path: Path) -> Iterator[Item]:
-    """Every article in one file, or the problems that keep it (or parts of it) out."""
+    """Every article in one file, or the problems that keep it (or parts of it) out.
+
+    JSONL files are streamed line by line, so a corpus dump of any size reads in constant memory.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            try:
+                kind = sniff(head, name=str(path))
+            except EventwireError as exc:
+                yield _problem(exc)
+                return
+            if kind == "jsonl":
+                handle.seek(0)
+                yield from _read_jsonl(handle, name=str(path))
+                return
+            data = head + handle.read()
     except OSError as exc:
         yield _problem(InputError(f"cannot read the file ({exc.strerror or exc}); check its permissions",
                                   where=str(path)))
@@ -106,12 +120,13 @@ def read_bytes(data: bytes, *, name: str) -> Iterator[Item]:
         if kind == "warc":
             yield from _read_warc(data, name=name)
             return
+        if kind == "jsonl":
+            yield from _read_jsonl(io.BytesIO(data), name=name)
+            return
         text, warning = decode(data, name=name)
         if warning is not None:
             yield warning
-        if kind == "jsonl":
-            yield from _read_jsonl(text, name=name)
-        elif kind == "csv":
+        if kind == "csv":
             yield from _read_csv(text, name=name)
         else:
             if not text.strip():
@@ -193,13 +208,22 @@ def input_hash(document: Document) -> str:
 
 # --- formats ----------------------------------------------------------------------------------------
 
-def _read_jsonl(text: str, *, name: str) -> Iterator[Item]:
+def _read_jsonl(lines: Iterable[bytes], *, name: str) -> Iterator[Item]:
+    """Rows of a JSONL stream, each line decoded on its own (a line that is not UTF-8 is read in its
+    detected encoding, with a warning naming the line)."""
     found = False
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
             continue
         found = True
         where = f"{name}:{number}"
+        try:
+            line, warning = decode(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw, name=where)
+        except BinaryInputError as exc:
+            yield _problem(exc)
+            continue
+        if warning is not None:
+            yield warning
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
