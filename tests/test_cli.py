@@ -174,3 +174,19 @@ def test_output_piped_into_a_closed_reader_exits_quietly() -> None:
     piped = subprocess.run(command, shell=True, capture_output=True, text=True, check=False, cwd=ROOT)
     assert piped.stdout == "[\n  {\n    "
     assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
+
+
+def test_run_refuses_an_id_that_another_file_already_uses(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "1", "text": STORIES[0]}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"id": "1", "text": STORIES[1]}) + "\n" +
+                      json.dumps({"id": "2", "text": STORIES[2]}) + "\n" +
+                      json.dumps({"id": "2", "text": STORIES[3]}) + "\n", encoding="utf-8")
+    db = tmp_path / "ew.duckdb"
+    assert _cli("run", str(first), "--db", str(db), "--workers", "1").returncode == 0
+    result = _cli("run", str(second), "--db", str(db), "--workers", "1")
+    assert result.returncode == 1 and "EW108" in result.stdout and f"{second}:1" in result.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = dict(con.execute("SELECT id, source_path FROM articles").fetchall())
+    # the first file keeps its article 1; within b.jsonl the later line 3 updates id 2 (same file)
+    assert rows == {"1": f"{first}:1", "2": f"{second}:3"}

@@ -177,7 +177,13 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
             articles: list[Article] = []
             inputs: list[tuple[str, str, str]] = []
             found: list[Problem] = []
+            owners = store.article_sources([r.id for r in results if isinstance(r, Article)])
             for (hash_, document), result in zip(batch, results, strict=True):
+                if isinstance(result, Article):
+                    clash = _id_clash(result, owners)
+                    owners.setdefault(result.id, result.source.path)
+                    if clash is not None:
+                        result = clash
                 if isinstance(result, Problem):
                     found.append(result)
                     tally.failed += 1
@@ -267,6 +273,32 @@ def _batches(items: Iterable[Document | Problem], size: int, store: Store, extra
         kept = fresh(batch)
         if kept:
             yield kept
+
+
+def source_file(path: str) -> str:
+    """The file part of a source path (``corpus.jsonl:12`` → ``corpus.jsonl``, ``a.warc#record3`` → ``a.warc``).
+
+    >>> source_file("corpus.jsonl:12"), source_file("crawl.warc.gz#record3"), source_file("a.txt")
+    ('corpus.jsonl', 'crawl.warc.gz', 'a.txt')
+    """
+    path = path.split("#record", 1)[0]
+    head, _, tail = path.rpartition(":")
+    return head if head and tail.isdigit() else path
+
+
+def _id_clash(article: Article, owners: dict[str, str]) -> Problem | None:
+    """An input's own id that another file's article already holds: refuse it rather than overwrite.
+
+    Content-hash ids never clash (the same id is the same text); an id from the same file is an update.
+    """
+    owner = owners.get(article.id)
+    if owner is None or article.id == content_id(article.text):
+        return None
+    if source_file(owner) == source_file(article.source.path):
+        return None
+    return Problem(severity="error", code="EW108", where=article.source.path,
+                   message=f"id {article.id!r} is already used by the article from {owner}; ids must be "
+                           "unique across inputs — rename them, or drop the id field to use content hashes")
 
 
 def _unique(articles: list[Article]) -> list[Article]:

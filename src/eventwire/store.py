@@ -229,6 +229,14 @@ class Store:
             "AND extractor_version = $v AND coalesce(model, '') = $m", {"h": list(hashes), "v": version, "m": model}).fetchall()
         return {r[0] for r in rows}
 
+    def article_sources(self, ids: Sequence[str]) -> dict[str, str]:
+        """The source path of each stored article among ``ids``."""
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT id, source_path FROM articles WHERE id IN (SELECT unnest($ids))",
+                                {"ids": list(ids)}).fetchall()
+        return {r[0]: r[1] for r in rows}
+
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         tables = ("articles", *_SPAN_TABLES, "inputs", "runs", "run_errors")
