@@ -41,6 +41,7 @@ def test_run_examples_twice_adds_nothing(tmp_path: Path) -> None:
     stored = _count(db, "articles")
     assert stored >= 10
     assert f"{stored} stored" in first.stdout and "0 failed" in first.stdout
+    assert f"The store now holds {stored} articles" in first.stdout and " GPE" in first.stdout
     counts = {t: _count(db, t) for t in ("articles", "sections", "entities", "removed", "inputs")}
     second = _cli("run", str(EXAMPLES), "--db", str(db), "--workers", "1")
     assert second.returncode == 0, second.stderr

@@ -95,6 +95,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         summary = run(args.paths, config, progress=not args.no_progress, date=args.date)
         _print_summary(summary.inputs, summary.stored, summary.skipped, summary.failed, summary.problems,
                        db=config.db)
+        with Store(config.db, read_only=True) as store:
+            counts, labels = store.counts(), store.entity_labels()
+        print(f"The store now holds {counts['articles']} articles: {counts['sections']} sections, "
+              f"{counts['entities']} entities ({', '.join(f'{n} {label}' for label, n in labels) or 'none'}), "
+              f"{counts['removed']} removed pieces listed.")
+        print(f"Look further:  eventwire articles --db {config.db}   |   eventwire articles --db {config.db} "
+              "--errors   |   eventwire extract FILE --format table")
         return 1 if summary.failed else 0
     if args.command == "articles":
         return _articles(args, config.db)
@@ -155,8 +162,6 @@ def _print_summary(inputs: int, stored: int, skipped: int, failed: int, problems
           f"-> {db}")
     for problem in problems:
         print(f"  {problem.severity}: {problem.code} {problem.where}: {problem.message}")
-    print(f"Look further:  eventwire articles --db {db}   |   eventwire articles --db {db} --errors"
-          f"   |   eventwire extract FILE --format table")
 
 
 def _articles(args: argparse.Namespace, db: str) -> int:

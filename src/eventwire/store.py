@@ -237,6 +237,12 @@ class Store:
                                 {"ids": list(ids)}).fetchall()
         return {r[0]: r[1] for r in rows}
 
+    def entity_labels(self, *, limit: int = 6) -> list[tuple[str, int]]:
+        """The most frequent entity labels in the store, with their counts."""
+        rows = self.con.execute("SELECT label, count(*) AS n FROM entities GROUP BY label ORDER BY n DESC, label "
+                                "LIMIT ?", [limit]).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         tables = ("articles", *_SPAN_TABLES, "inputs", "runs", "run_errors")
