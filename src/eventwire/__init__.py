@@ -15,6 +15,7 @@ from eventwire.clean import clean
 from eventwire.config import Config, load_config
 from eventwire.errors import EventwireError
 from eventwire.evaluate import evaluate_clean
+from eventwire.gazetteer import Candidate, Gazetteer, import_file
 from eventwire.ingest import ingest
 from eventwire.parse import load_model, parse
 from eventwire.pipeline import extract, package_version, run
@@ -25,9 +26,11 @@ __version__ = package_version()
 
 __all__ = [
     "Article",
+    "Candidate",
     "Config",
     "Document",
     "EventwireError",
+    "Gazetteer",
     "Problem",
     "RunSummary",
     "Store",
@@ -37,6 +40,7 @@ __all__ = [
     "clean",
     "evaluate_clean",
     "extract",
+    "import_file",
     "ingest",
     "load_config",
     "load_model",

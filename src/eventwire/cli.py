@@ -54,6 +54,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", action="store_true", help="list the latest run's error list instead")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = commands.add_parser("gazetteer", help="build, extend and query the offline place index")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text in (("build", "build the index from the installed GeoNames packages (done on first use)"),
+                       ("info", "where the index is, its version and size")):
+        q = actions.add_parser(name, help=text)
+        q.add_argument("--path", type=Path, help="the index file (default: in $EVENTWIRE_CACHE or ~/.cache/eventwire)")
+    q = actions.add_parser("import", help="merge GeoNames dumps (.txt/.zip, alternateNames) or a place CSV")
+    q.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    q.add_argument("--path", type=Path, help="the index file to extend (default: the cached one)")
+    q = actions.add_parser("lookup", help="the candidates for place names, as JSON")
+    q.add_argument("names", nargs="+", metavar="NAME")
+    q.add_argument("--path", type=Path, help="the index file (default: the cached one)")
+
     p = commands.add_parser("eval", help="score against a gold file from ../shared/data")
     p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     p.add_argument("--task", choices=("clean",), required=True)
@@ -105,6 +118,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 1 if summary.failed else 0
     if args.command == "articles":
         return _articles(args, config.db)
+    if args.command == "gazetteer":
+        return _gazetteer(args)
     if args.command == "eval":
         print(json.dumps(evaluate_clean(args.gold).as_dict(), indent=2))
         return 0
@@ -186,6 +201,38 @@ def _articles(args: argparse.Namespace, db: str) -> int:
         print(f"{row['id'][:20]:<20}  {row['published'] or '-':<10}  {row['entities']:>4}  "
               f"{(row['publisher'] or '-')[:18]:<18}  {(row['title'] or '-')[:70]}")
     return 0
+
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from eventwire.gazetteer import Gazetteer, build, import_file
+
+    if args.action == "build":
+        built = build(args.path)
+        print(f"built {built.path} ({built.version}): {built.places} entries, {built.aliases} names, "
+              f"{built.seconds:.1f} s")
+        return 0
+    if args.action == "import":
+        bad = 0
+        for file in args.files:
+            summary = import_file(args.path, file)
+            bad += summary.bad
+            print(f"{file} ({summary.kind}): {summary.added} added, {summary.updated} updated, "
+                  f"{summary.aliases} names, {summary.bad} bad lines -> {summary.gazetteer}")
+            for line in summary.bad_lines:
+                print(f"  bad line {file}:{line.line}: {line.reason}", file=sys.stderr)
+        return 1 if bad else 0
+    with Gazetteer.open(args.path) as gazetteer:
+        if args.action == "info":
+            size = gazetteer.path.stat().st_size / 2**20
+            print(json.dumps({"path": str(gazetteer.path), "version": gazetteer.version,
+                              "size_mb": round(size, 1)}, indent=2))
+            return 0
+        found = {name: [asdict(c) for c in gazetteer.lookup(name)[:10]] for name in args.names}
+    print(json.dumps(found, ensure_ascii=False, indent=2))
+    return 0 if all(found.values()) else 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Errors with stable codes. Each message says what failed, on which input, and what to do next.
 
 Codes: EW1xx input (ingest), EW2xx cleaning, EW3xx parsing / models, EW4xx store, EW5xx evaluation,
-EW9xx usage.
+EW6xx gazetteer, EW9xx usage.
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ class StoreError(EventwireError):
 
 class EvaluationError(EventwireError):
     code = "EW501"
+
+
+class GazetteerError(EventwireError):
+    """The gazetteer file is missing, unreadable or of another format, or an import file cannot be read."""
+
+    code = "EW601"
 
 
 class UsageError(EventwireError):

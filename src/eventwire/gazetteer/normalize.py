@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "ad", "ed", "er",
+ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "ed", "er",
                       "es", "et", "ez", "en", "ul", "ud", "ur", "us", "uz", "un"})
 """Arabic definite-article transliterations, dropped as whole words from names of two or more words."""
 
