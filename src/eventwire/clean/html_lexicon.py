@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+
+from eventwire.data import read_toml
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,8 +39,7 @@ def load_html_lexicon() -> HtmlLexicon:
     >>> load_html_lexicon().max_words > 0
     True
     """
-    source = resources.files("eventwire").joinpath("data").joinpath("html_boilerplate.toml")
-    data: dict[str, Any] = tomllib.loads(source.read_text(encoding="utf-8"))
+    data = read_toml("html_boilerplate.toml")
     limits = data["limits"]
     return HtmlLexicon(
         reasons=tuple((reason, _any_of(patterns)) for reason, patterns in data["reasons"].items()),

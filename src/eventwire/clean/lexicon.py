@@ -7,11 +7,10 @@ Everything comes from two data files inside the package (``data/boilerplate.toml
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+
+from eventwire.data import read_text, read_toml
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,10 +48,6 @@ def _split_anchored(patterns: list[str]) -> tuple[re.Pattern[str], re.Pattern[st
     return _any_of(anchored or ["(?!)"]), _any_of(floating) if floating else None
 
 
-def _read(name: str) -> str:
-    return resources.files("eventwire").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
 @cache
 def load_lexicon() -> Lexicon:
     """Read and compile the cleaner's data files (once per process).
@@ -60,8 +55,8 @@ def load_lexicon() -> Lexicon:
     >>> "the" in load_lexicon().stopwords
     True
     """
-    data: dict[str, Any] = tomllib.loads(_read("boilerplate.toml"))
-    stopwords = frozenset(line.strip().lower() for line in _read("stopwords.txt").splitlines()
+    data = read_toml("boilerplate.toml")
+    stopwords = frozenset(line.strip().lower() for line in read_text("stopwords.txt").splitlines()
                           if line.strip() and not line.startswith("#"))
     months: dict[str, int] = {}
     for number, names in enumerate(data["dates"]["months"], 1):

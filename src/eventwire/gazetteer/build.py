@@ -24,7 +24,6 @@ import logging
 import os
 import sqlite3
 import time
-import tomllib
 import unicodedata
 import zlib
 from collections import defaultdict
@@ -34,6 +33,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from eventwire.data import read_toml
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 
 log = logging.getLogger(__name__)
@@ -159,12 +159,6 @@ def _read_tsv(package: str, *parts: str) -> Iterator[list[str]]:
     with _package_file(package, *parts).open("r", encoding="utf-8") as handle:
         for line in handle:
             yield line.rstrip("\n").split("\t")
-
-
-def read_data_toml(name: str) -> dict[str, Any]:
-    """A TOML data file from ``eventwire/data``."""
-    text = resources.files("eventwire").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def _weighted_centre(members: Iterable[_Row]) -> tuple[float, float, int] | None:
@@ -329,7 +323,7 @@ class _Sources:
             self.places[row.id] = row
 
     def _read_regions(self) -> None:
-        for region in read_data_toml("regions.toml")["region"]:
+        for region in read_toml("regions.toml")["region"]:
             name = str(region["name"])
             row = _Row(id=synthetic_id("region", name), name=name, lat=float(region["lat"]),
                        lon=float(region["lon"]), feature_class="L", feature_code=str(region.get("code", "RGN")),
@@ -341,7 +335,7 @@ class _Sources:
             self.region_countries.extend((row.id, str(code)) for code in region.get("countries", []))
 
     def _read_demonyms(self) -> None:
-        for code, entry in read_data_toml("demonyms.toml").items():
+        for code, entry in read_toml("demonyms.toml").items():
             country = self.country_rows.get(code)
             if country is None:
                 raise ValueError(f"demonyms.toml names unknown country code {code!r}")
