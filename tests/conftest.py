@@ -55,3 +55,11 @@ def warc_bytes(pages: list[tuple[str, str]], *, gzip: bool = True) -> bytes:
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
                                                       http_headers=headers))
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def built_gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gazetteer index built once per test session (about 25 s) into a temporary cache."""
+    from eventwire.gazetteer import build
+
+    return build(tmp_path_factory.mktemp("gazetteer-cache") / "gazetteer-test.sqlite").path

@@ -16,7 +16,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventwire.gazetteer import Gazetteer, GazetteerError, import_file
-from eventwire.gazetteer.build import build
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 
 DEIR_EZ_ZOR_ADMIN1 = "07"  # GeoNames admin1 code of Dayr az Zawr governorate (SY.07)
@@ -38,8 +37,8 @@ BROKEN = "9990003\tBroken Village\t34.0"
 
 
 @pytest.fixture(scope="session")
-def built_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("cache") / "gazetteer-test.sqlite").path
+def built_path(built_gazetteer_path: Path) -> Path:
+    return built_gazetteer_path
 
 
 @pytest.fixture(scope="session")
