@@ -24,6 +24,7 @@ lint: $(STAMP)
 eval: $(STAMP)  ## accuracy figures on ../shared/data
 	$(BIN)/eventwire eval ../shared/data/clean/l3s-gn1-dev.jsonl --task clean
 	$(BIN)/eventwire eval ../shared/data/html/l3s-gn1-dev.jsonl --task clean
+	$(BIN)/python bench/places_eval.py
 
 bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl; gazetteer load and lookups
 	$(BIN)/python bench/speed.py

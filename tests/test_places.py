@@ -110,3 +110,20 @@ def test_evaluate_resolution_floor(gazetteer: Gazetteer, relative: str) -> None:
     subset, floor = FLOORS[relative]
     result = evaluate_resolution(path, gazetteer)
     assert result[subset]["within_161km"] >= floor, result
+
+
+def test_cli_eval_places_scores_a_gold_file(built_gazetteer_path: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from eventwire.cli import main
+
+    text = "Shelling hit Aleppo on Monday, and later Damascus."
+    gold = tmp_path / "gold.jsonl"
+    toponyms = [{"start": text.index(name), "end": text.index(name) + len(name), "name": name, "lat": lat,
+                 "lon": lon} for name, lat, lon in (("Aleppo", 36.20, 37.16), ("Damascus", 33.51, 36.29))]
+    gold.write_text(json.dumps({"id": "g1", "text": text, "toponyms": toponyms}) + "\n", encoding="utf-8")
+    assert main(["eval", str(gold), "--task", "places", "--gazetteer", str(built_gazetteer_path)]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["all"]["toponyms"] == 2 and scores["all"]["within_161km"] == 1.0
+    assert main(["eval", str(tmp_path / "none.jsonl"), "--task", "places"]) == 1

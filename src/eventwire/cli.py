@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from eventwire.config import load_config
-from eventwire.errors import EventwireError, UsageError
+from eventwire.errors import EvaluationError, EventwireError, UsageError
 from eventwire.evaluate import evaluate_clean
 from eventwire.ingest import ingest
 from eventwire.pipeline import extract, package_version, run
@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("eval", help="score against a gold file from ../shared/data")
     p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
-    p.add_argument("--task", choices=("clean",), required=True)
+    p.add_argument("--task", choices=("clean", "places"), required=True,
+                   help="clean: body F1 and title; places: resolution given the gold spans")
+    p.add_argument("--gazetteer", type=Path, help="places: the index file (default: the cached one)")
     return parser
 
 
@@ -121,6 +123,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "gazetteer":
         return _gazetteer(args)
     if args.command == "eval":
+        if args.task == "places":
+            from eventwire.evaluate_places import evaluate_resolution
+            from eventwire.gazetteer import Gazetteer
+
+            if not args.gold.is_file():
+                raise EvaluationError("gold file not found; the development sets live in ../shared/data",
+                                      where=str(args.gold))
+            with Gazetteer.open(args.gazetteer) as gazetteer:
+                print(json.dumps(evaluate_resolution(args.gold, gazetteer), indent=2))
+            return 0
         print(json.dumps(evaluate_clean(args.gold).as_dict(), indent=2))
         return 0
     raise UsageError(f"unknown command {args.command}")
