@@ -13,16 +13,16 @@ GeoWebNews types are scored twice: all toponyms with coordinates, and the litera
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventwire.errors import InputError
+from eventwire.errors import EvaluationError
+from eventwire.evaluate import read_gold
 from eventwire.gazetteer import Gazetteer
-from eventwire.places import Mention, haversine_km, precision_of, resolve
+from eventwire.places import Mention, haversine_km, place_of, resolve
 from eventwire.records import Place
 
 __all__ = ["LITERAL_TYPES", "ResolutionScore", "Resolver", "evaluate_resolution", "resolve_by_population"]
@@ -85,27 +85,18 @@ def resolve_by_population(gazetteer: Gazetteer, mentions: Sequence[Mention], tex
         if not candidates:
             places.append(None)
             continue
-        top = candidates[0]
-        places.append(Place(text=mention.text, start=mention.start, end=mention.end, name=top.name,
-                            geonameid=top.geonameid, lat=top.lat, lon=top.lon, country=top.country,
-                            country_code=top.country_code, admin1=top.admin1, admin2=top.admin2,
-                            feature_code=top.feature_code, precision=precision_of(top)))
+        places.append(place_of(mention, candidates[0]))
     return places
 
 
 def read_articles(path: Path) -> Iterator[dict[str, Any]]:
-    """The gold articles of a JSON-lines file; raises :class:`~eventwire.errors.InputError` on a malformed line."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                article = json.loads(line)
-                article["text"], article["toponyms"]
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise InputError(f"line {number} is not a gold article with text and toponyms ({error}); "
-                                     "check the file is a places gold file", where=str(path)) from error
-            yield article
+    """The gold articles of a places gold file; a line without text and toponyms is an
+    :class:`~eventwire.errors.EvaluationError` naming it."""
+    for number, article in enumerate(read_gold(path), 1):
+        if not isinstance(article, dict) or "text" not in article or "toponyms" not in article:
+            raise EvaluationError(f"article {number} is not a gold article with text and toponyms; check the "
+                                  "file is a places gold file", where=str(path))
+        yield article
 
 
 def evaluate_resolution(gold_path: Path, gazetteer: Gazetteer, resolver: Resolver = resolve,

@@ -33,7 +33,7 @@ from typing import NamedTuple
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
 from eventwire.records import Place
 
-__all__ = ["Mention", "haversine_km", "precision_of", "resolve"]
+__all__ = ["Mention", "haversine_km", "place_of", "precision_of", "resolve"]
 
 
 class Mention(NamedTuple):
@@ -280,16 +280,22 @@ def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
+def place_of(mention: Mention, candidate: Candidate, precision: int | None = None) -> Place:
+    """The record of a mention resolved to ``candidate`` (precision from its kind unless given)."""
+    return Place(text=mention.text, start=mention.start, end=mention.end, name=candidate.name,
+                 geonameid=candidate.geonameid, lat=candidate.lat, lon=candidate.lon, country=candidate.country,
+                 country_code=candidate.country_code, admin1=candidate.admin1, admin2=candidate.admin2,
+                 feature_code=candidate.feature_code,
+                 precision=precision_of(candidate) if precision is None else precision)
+
+
 def _to_place(name: _Name, candidate: Candidate | None) -> Place | None:
     if candidate is None:
         return None
     precision = precision_of(candidate)
     if name.part_of:
         precision = max(precision, FAR_PART_PRECISION)
-    return Place(text=name.mention.text, start=name.mention.start, end=name.mention.end, name=candidate.name,
-                 geonameid=candidate.geonameid, lat=candidate.lat, lon=candidate.lon, country=candidate.country,
-                 country_code=candidate.country_code, admin1=candidate.admin1, admin2=candidate.admin2,
-                 feature_code=candidate.feature_code, precision=precision)
+    return place_of(name.mention, candidate, precision)
 
 
 def _names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list[_Name]:

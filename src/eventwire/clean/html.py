@@ -32,11 +32,14 @@ from htmldate import find_date
 from trafilatura.utils import load_html
 
 from eventwire.clean.headline import (
+    _SPACE,
+    _WORD,
     _key,
     _page_headings,
     _page_title,
     _site_keys,
     _sitename,
+    _words,
     choose_title,
 )
 from eventwire.clean.html_lexicon import HtmlLexicon, load_html_lexicon
@@ -44,8 +47,6 @@ from eventwire.records import Cleaned, Removed, Section, SectionKind
 
 logger = logging.getLogger(__name__)
 
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 _DOCTYPE_UNCLOSED = re.compile(r"<!DOCTYPE[^<>]*(?=<)", re.IGNORECASE)
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TAG_START = re.compile(r"<[A-Za-z/!]")
@@ -167,10 +168,6 @@ def _blocks(body: Any) -> tuple[list[_Block], set[str]]:
     writer.walk(body)
     writer.finish()
     return writer.blocks, writer.image_texts
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def _furniture(block: _Block, lexicon: HtmlLexicon) -> str | None:
