@@ -127,7 +127,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             from eventwire.evaluate_places import evaluate_resolution
             from eventwire.gazetteer import Gazetteer
 
-            if not args.gold.is_file():
+            if not args.gold.is_file():  # before opening the gazetteer, whose first use builds it (~25 s)
                 raise EvaluationError("gold file not found; the development sets live in ../shared/data",
                                       where=str(args.gold))
             with Gazetteer.open(args.gazetteer) as gazetteer:
