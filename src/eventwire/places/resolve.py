@@ -1,4 +1,4 @@
-"""Places: resolve place names found in an article to gazetteer entries.
+"""Resolve place names found in an article to gazetteer entries.
 
 :func:`resolve` takes the spans of place names (from the finder, or gold spans in evaluation) and picks for
 each one the gazetteer entry it most likely means. Every candidate gets a score in log-population units:
