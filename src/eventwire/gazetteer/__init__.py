@@ -51,6 +51,8 @@ class Candidate:
     kind: Kind
     admin1_code: str | None = None
     admin2_code: str | None = None
+    fuzzy: bool = False
+    """Found by consonant skeleton only ("Deir al-Zour" → "Dayr az Zawr"), not by a name or alias."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,13 +135,15 @@ class Gazetteer:
         if not key:
             return ()
         rows = self._connection.execute(_BY_ALIAS, (key,)).fetchall()
+        fuzzy = False
         if not rows:
             skeleton = skeleton_key(key)
             if skeleton is not None:
                 rows = self._connection.execute(_BY_SKELETON, (skeleton,)).fetchall()
-        return tuple(self._candidate(cast(Row, row)) for row in rows)
+                fuzzy = True
+        return tuple(self._candidate(cast(Row, row), fuzzy=fuzzy) for row in rows)
 
-    def _candidate(self, row: Row) -> Candidate:
+    def _candidate(self, row: Row, *, fuzzy: bool = False) -> Candidate:
         (id_, name, lat, lon, country_code, admin1, admin2, feature_class, feature_code, population, kind,
          admin1_code, admin2_code) = row
         return Candidate(id=id_, geonameid=id_ if id_ > 0 else None, name=name, lat=lat, lon=lon,
@@ -147,7 +151,7 @@ class Gazetteer:
                          country=self._country_names.get(country_code) if country_code else None,
                          admin1=admin1, admin2=admin2, feature_class=feature_class, feature_code=feature_code,
                          population=population, kind=cast(Kind, kind), admin1_code=admin1_code,
-                         admin2_code=admin2_code)
+                         admin2_code=admin2_code, fuzzy=fuzzy)
 
     def get(self, id_: int) -> Candidate | None:
         """The entry with this id (a GeoNames id, or a negative id from :attr:`Candidate.id`)."""

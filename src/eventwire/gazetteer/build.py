@@ -8,6 +8,8 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
   division each city lies in (its admin2);
 * ``countryinfo`` — each country's outline and reference point, from which its centre is taken;
 * ``eventwire/data/regions.toml`` — common regions ("the Sahel", "the Levant") with approximate centres;
+* ``eventwire/data/features.toml`` — oceans, seas, lakes, rivers, islands, mountains and named areas;
+* ``eventwire/data/abbreviations.toml`` — short forms of divisions and towns ("Calif.", "NSW", "D.C.");
 * ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain").
 
 Admin divisions carry no coordinates in the sources: their centre is the middle of the box that holds
@@ -183,7 +185,7 @@ def _centre(members: Sequence[_Row]) -> tuple[float, float, int] | None:
     population = sum(member.population for member in members)
     lats = sorted(lat for lat, _ in points)
     lons = sorted(lon for _, lon in points)
-    low = int(0.05 * len(points))
+    low = int(0.01 * len(points))
     high = len(points) - 1 - low
     return (round((lats[low] + lats[high]) / 2, 5), round((lons[low] + lons[high]) / 2, 5), population)
 
@@ -294,6 +296,7 @@ class _Sources:
         self._read_countries()
         self._read_continents()
         self._read_regions()
+        self._read_abbreviations()
         self._read_demonyms()
 
     def _read_subdivisions(self) -> dict[int, _Row]:
@@ -422,16 +425,36 @@ class _Sources:
             self.places[row.id] = row
 
     def _read_regions(self) -> None:
-        for region in read_toml("regions.toml")["region"]:
-            name = str(region["name"])
-            row = _Row(id=synthetic_id("region", name), name=name, lat=float(region["lat"]),
-                       lon=float(region["lon"]), feature_class="L", feature_code=str(region.get("code", "RGN")),
-                       country_code=region.get("country"), kind="region",
-                       population=int(region.get("population", 0)),
-                       aliases={str(alias) for alias in region.get("aliases", [])})
-            row.aliases.update({f"the {alias}" for alias in [name, *row.aliases]})
-            self.places[row.id] = row
-            self.region_countries.extend((row.id, str(code)) for code in region.get("countries", []))
+        for file in ("regions.toml", "features.toml"):
+            for region in read_toml(file)["region"]:
+                name = str(region["name"])
+                row = _Row(id=synthetic_id("region", name), name=name, lat=float(region["lat"]),
+                           lon=float(region["lon"]), feature_class="L",
+                           feature_code=str(region.get("code", "RGN")), country_code=region.get("country"),
+                           kind="region", population=int(region.get("population", 0)),
+                           aliases={str(alias) for alias in region.get("aliases", [])})
+                row.aliases.update({f"the {alias}" for alias in [name, *row.aliases]})
+                if row.id in self.places:
+                    raise ValueError(f"{file}: {name!r} is listed twice")
+                self.places[row.id] = row
+                self.region_countries.extend((row.id, str(code)) for code in region.get("countries", []))
+
+    def _read_abbreviations(self) -> None:
+        """Short forms from abbreviations.toml ("Calif.", "NSW", "D.C.") as aliases of their entries."""
+        entries = read_toml("abbreviations.toml")
+        divisions = {(code[0], name_key(row.name)): row for code, row in self.admins.items() if not code[2]}
+        for entry in entries.get("division", []):
+            row = divisions.get((str(entry["country"]), name_key(str(entry["name"]))))
+            if row is None:
+                raise ValueError(f"abbreviations.toml names unknown division {entry['name']!r}")
+            row.aliases.update(str(alias) for alias in entry["aliases"])
+        for entry in entries.get("town", []):
+            key = (str(entry["country"]), name_key(str(entry["name"])))
+            towns = [place for place in self.places.values()
+                     if place.kind == "place" and (place.country_code, name_key(place.name)) == key]
+            if not towns:
+                raise ValueError(f"abbreviations.toml names unknown town {entry['name']!r}")
+            max(towns, key=lambda place: place.population).aliases.update(str(alias) for alias in entry["aliases"])
 
     def _read_demonyms(self) -> None:
         for code, entry in read_toml("demonyms.toml").items():

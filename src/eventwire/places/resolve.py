@@ -46,10 +46,14 @@ class Mention(NamedTuple):
 
 # Score weights, in units of log10(population): a bonus of 1.0 is worth a tenfold population.
 KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 3.0, "admin1": 0.0, "admin2": -0.5, "place": 0.0}
-CAPITAL_BONUS = 0.5
+CAPITAL_BONUS = 1.5
+REGION_POPULATION = 10_000_000
+"""Regions carry no population; they rank as if they had this many people (then get the kind bonus)."""
 SHADOWED_ADMIN_PENALTY = 2.0
 ADMIN_WORD_BONUS = 3.0
 ALIAS_PENALTY = 0.7
+FUZZY_PENALTY = 1.0
+ACRONYM_TOWN_POPULATION = 100_000
 ARTICLE_COUNTRY_BONUS = 2.5
 CONTAINMENT_BONUS = 5.0
 ARTICLE_ADMIN1_BONUS = 1.5
@@ -126,9 +130,9 @@ def _demonym_countries(gazetteer: Gazetteer, written: str) -> list[Candidate]:
 
 
 def _is_acronym_mismatch(written: str, candidate: Candidate) -> bool:
-    """"EU" written in capitals is not the French town of Eu."""
+    """"EU" written in capitals is not the French town of Eu ("DC" may still be Washington, a city)."""
     return (written.isupper() and len(written) <= 3 and candidate.kind == "place"
-            and not candidate.name.isupper())
+            and not candidate.name.isupper() and candidate.population < ACRONYM_TOWN_POPULATION)
 
 
 def _lookup(gazetteer: Gazetteer, written: str) -> tuple[list[Candidate], bool]:
@@ -164,15 +168,19 @@ def _priors(name: _Name) -> dict[int, float]:
     keys = {c.id: name_key(c.name) for c in name.candidates}
     priors: dict[int, float] = {}
     for candidate in name.candidates:
-        score = math.log10(candidate.population + 10) + KIND_BONUS[candidate.kind]
-        if candidate.feature_code in ("PPLC", "PPLA"):
+        population = candidate.population
+        if candidate.kind == "region":
+            population = max(population, REGION_POPULATION)
+        score = math.log10(population + 10) + KIND_BONUS[candidate.kind]
+        if candidate.feature_code == "PPLC":
             score += CAPITAL_BONUS
         if name.key and keys[candidate.id] != name.key:
             score -= ALIAS_PENALTY
         if candidate.kind in ("admin1", "admin2"):
             if name.admin_word:
                 score += ADMIN_WORD_BONUS
-            elif any(_inside(other, candidate) and keys[other.id] == keys[candidate.id]
+            elif any(_inside(other, candidate) and (keys[other.id] == keys[candidate.id]
+                                                    or other.population * 10 >= candidate.population)
                      for other in name.candidates):
                 score -= SHADOWED_ADMIN_PENALTY
                 name.shadowed.add(candidate.id)
@@ -190,7 +198,7 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) 
     """How often each country is named, implied by a demonym or by an unambiguous name."""
     found: Counter[str] = Counter()
     for name in names:
-        if not name.candidates:
+        if not name.candidates or name.candidates[0].fuzzy:
             continue
         codes = {c.country_code for c in name.candidates}
         best = max(name.candidates, key=lambda c: name.priors[c.id])
@@ -232,7 +240,7 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
            admin1s: set[tuple[str | None, str | None]], towns_in: set[tuple[str | None, str | None]],
            chosen: Sequence[Candidate | None],
            centre: tuple[float, float] | None) -> float:
-    score = name.priors[candidate.id]
+    score = name.priors[candidate.id] - (FUZZY_PENALTY if candidate.fuzzy else 0.0)
     if candidate.country_code and countries[candidate.country_code]:
         score += ARTICLE_COUNTRY_BONUS
     score += _containment(name, candidate, names, chosen)
@@ -253,15 +261,27 @@ def _pick(names: Sequence[_Name], countries: Counter[str], chosen: Sequence[Cand
     towns = Counter((c.country_code, c.admin1) for c in chosen if c is not None and c.kind == "place")
     picked: list[Candidate | None] = []
     for name, own in zip(names, chosen, strict=True):
-        if not name.candidates:
+        candidates = [c for c in name.candidates if not c.fuzzy or _supported(name, c, names, countries)]
+        if not candidates:
             picked.append(None)
             continue
         # Towns of the other names lift the division they lie in; a name's own town does not.
         towns_in = {key for key, count in towns.items()
                     if count > 1 or own is None or key != (own.country_code, own.admin1) or own.kind != "place"}
-        picked.append(max(name.candidates,
+        picked.append(max(candidates,
                           key=lambda c: _score(name, c, names, countries, admin1s, towns_in, chosen, centre)))
     return picked
+
+
+def _supported(name: _Name, candidate: Candidate, names: Sequence[_Name], countries: Counter[str]) -> bool:
+    """Whether the article backs a spelling-variant match: its country is named, or "X, Y" contains it.
+
+    A consonant skeleton finds "Dayr az Zawr" for "Deir al-Zour" but also Sumter for "Sumatra"; only the
+    article's own countries make such a match believable.
+    """
+    if candidate.country_code and countries[candidate.country_code]:
+        return True
+    return _containment(name, candidate, names, ()) > 0
 
 
 def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
