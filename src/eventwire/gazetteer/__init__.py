@@ -53,6 +53,8 @@ class Candidate:
     admin2_code: str | None = None
     fuzzy: bool = False
     """Found by consonant skeleton only ("Deir al-Zour" → "Dayr az Zawr"), not by a name or alias."""
+    key: str = ""
+    """:func:`name_key` of ``name``, computed once when the entry is read."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,13 +69,13 @@ class Country:
 
 
 _SELECT = ("SELECT p.id, p.name, p.lat, p.lon, p.country_code, p.admin1, p.admin2, p.feature_class, "
-           "p.feature_code, p.population, p.kind, p.admin1_code, p.admin2_code FROM {table} a "
+           "p.feature_code, p.population, p.kind, p.admin1_code, p.admin2_code, p.key FROM {table} a "
            "JOIN place p ON p.id = a.id WHERE a.key = ? ORDER BY p.population DESC, p.id")
 _BY_ALIAS = _SELECT.format(table="alias")
 _BY_SKELETON = _SELECT.format(table="skeleton")
 
 Row = tuple[int, str, float | None, float | None, str | None, str | None, str | None, str | None, str | None,
-            int, str, str | None, str | None]
+            int, str, str | None, str | None, str]
 
 
 class Gazetteer:
@@ -91,6 +93,7 @@ class Gazetteer:
         self._country_names: dict[str, str] = dict(connection.execute("SELECT code, name FROM country"))
         self._countries: dict[str, Country] = {}
         self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._demonyms: dict[str, list[Country]] = {}
 
     @classmethod
     def open(cls, path: Path | None = None) -> Gazetteer:
@@ -145,19 +148,19 @@ class Gazetteer:
 
     def _candidate(self, row: Row, *, fuzzy: bool = False) -> Candidate:
         (id_, name, lat, lon, country_code, admin1, admin2, feature_class, feature_code, population, kind,
-         admin1_code, admin2_code) = row
+         admin1_code, admin2_code, key) = row
         return Candidate(id=id_, geonameid=id_ if id_ > 0 else None, name=name, lat=lat, lon=lon,
                          country_code=country_code,
                          country=self._country_names.get(country_code) if country_code else None,
                          admin1=admin1, admin2=admin2, feature_class=feature_class, feature_code=feature_code,
                          population=population, kind=cast(Kind, kind), admin1_code=admin1_code,
-                         admin2_code=admin2_code, fuzzy=fuzzy)
+                         admin2_code=admin2_code, fuzzy=fuzzy, key=key or name_key(name))
 
     def get(self, id_: int) -> Candidate | None:
         """The entry with this id (a GeoNames id, or a negative id from :attr:`Candidate.id`)."""
         row = self._connection.execute(
             "SELECT id, name, lat, lon, country_code, admin1, admin2, feature_class, feature_code, population, "
-            "kind, admin1_code, admin2_code FROM place WHERE id = ?", (id_,)).fetchone()
+            "kind, admin1_code, admin2_code, key FROM place WHERE id = ?", (id_,)).fetchone()
         return self._candidate(cast(Row, row)) if row else None
 
     def country(self, code: str) -> Country | None:
@@ -179,9 +182,15 @@ class Gazetteer:
 
     def demonym(self, word: str) -> list[Country]:
         """Countries a demonym refers to (``"Syrian"``, ``"Iraqis"``); empty when it is not one."""
-        codes = self._connection.execute("SELECT code FROM demonym WHERE key = ? ORDER BY code",
-                                         (name_key(word),)).fetchall()
-        return [country for (code,) in codes if (country := self.country(code)) is not None]
+        found = self._demonyms.get(word)
+        if found is None:
+            codes = self._connection.execute("SELECT code FROM demonym WHERE key = ? ORDER BY code",
+                                             (name_key(word),)).fetchall()
+            found = [country for (code,) in codes if (country := self.country(code)) is not None]
+            if len(self._demonyms) > 100_000:
+                self._demonyms.clear()
+            self._demonyms[word] = found
+        return list(found)
 
     def region_countries(self, candidate: Candidate) -> list[str]:
         """ISO codes of the countries a region covers (empty for other kinds)."""

@@ -44,7 +44,7 @@ from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the schema or the way names are keyed changes: the file name changes with it."""
 
 SCHEMA = """
@@ -52,7 +52,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE place (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, ascii_name TEXT NOT NULL, lat REAL, lon REAL,
     feature_class TEXT, feature_code TEXT, country_code TEXT, admin1_code TEXT, admin1 TEXT,
-    admin2_code TEXT, admin2 TEXT, population INTEGER NOT NULL DEFAULT 0, kind TEXT NOT NULL);
+    admin2_code TEXT, admin2 TEXT, population INTEGER NOT NULL DEFAULT 0, kind TEXT NOT NULL,
+    key TEXT NOT NULL DEFAULT '');
 CREATE TABLE alias (key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE skeleton (key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE country (
@@ -68,7 +69,7 @@ CREATE TABLE import_log (
 """
 
 PLACE_COLUMNS = ("id", "name", "ascii_name", "lat", "lon", "feature_class", "feature_code", "country_code",
-                 "admin1_code", "admin1", "admin2_code", "admin2", "population", "kind")
+                 "admin1_code", "admin1", "admin2_code", "admin2", "population", "kind", "key")
 
 MAX_ALIAS_LENGTH = 80
 
@@ -110,7 +111,7 @@ def package_versions() -> dict[str, str]:
 
 
 def gazetteer_version() -> str:
-    """The version string of a freshly built index, e.g. ``"2-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1"``."""
+    """The version string of a freshly built index, e.g. ``"3-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1"``."""
     return "-".join([str(FORMAT), *(f"{name}{version}" for name, version in package_versions().items())])
 
 
@@ -494,7 +495,7 @@ def write_rows(connection: sqlite3.Connection, rows: Iterable[_Row]) -> tuple[in
         ascii_form = ascii_name(row.name) or row.name
         place_rows.append((row.id, row.name, ascii_form, row.lat, row.lon, row.feature_class,
                            row.feature_code, row.country_code, row.admin1_code, row.admin1, row.admin2_code,
-                           row.admin2, row.population, row.kind))
+                           row.admin2, row.population, row.kind, name_key(row.name)))
         for alias in {row.name, ascii_form, *row.aliases}:
             key = name_key(alias)
             if not key:

@@ -165,7 +165,14 @@ def _lookup(gazetteer: Gazetteer, written: str) -> tuple[list[Candidate], bool]:
 
 def _priors(name: _Name) -> dict[int, float]:
     """Population and kind score of each candidate of one name; fills ``name.shadowed``."""
-    keys = {c.id: name_key(c.name) for c in name.candidates}
+    keys = {c.id: c.key or name_key(c.name) for c in name.candidates}
+    # For each (country, admin1) holding a town among the candidates: the town names and the largest town.
+    towns: dict[tuple[str | None, str], tuple[set[str], int]] = {}
+    for town in name.candidates:
+        if town.kind == "place" and town.admin1 is not None:
+            names, largest = towns.get((town.country_code, town.admin1), (set(), 0))
+            names.add(keys[town.id])
+            towns[(town.country_code, town.admin1)] = (names, max(largest, town.population))
     priors: dict[int, float] = {}
     for candidate in name.candidates:
         population = candidate.population
@@ -179,13 +186,18 @@ def _priors(name: _Name) -> dict[int, float]:
         if candidate.kind in ("admin1", "admin2"):
             if name.admin_word:
                 score += ADMIN_WORD_BONUS
-            elif any(_inside(other, candidate) and (keys[other.id] == keys[candidate.id]
-                                                    or other.population * 10 >= candidate.population)
-                     for other in name.candidates):
+            elif candidate.admin1 is not None and _shadows(towns.get((candidate.country_code, candidate.admin1)),
+                                                           keys[candidate.id], candidate.population):
                 score -= SHADOWED_ADMIN_PENALTY
                 name.shadowed.add(candidate.id)
         priors[candidate.id] = score
     return priors
+
+
+def _shadows(towns: tuple[set[str], int] | None, key: str, population: int) -> bool:
+    """Whether the towns inside a division (their names, the largest population) outrank it for its name:
+    a town of the same name, or one holding a tenth of the division's people ("New York")."""
+    return towns is not None and (key in towns[0] or towns[1] * 10 >= population)
 
 
 def _inside(place: Candidate, admin: Candidate) -> bool:
