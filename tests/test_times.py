@@ -91,7 +91,7 @@ def test_interpret_month_without_year_is_the_nearest_the_tense_allows() -> None:
     ("the past 20 years", "P20Y"), ("twenty four hours", "PT24H"), ("a couple of years", "P2Y"),
     ("several weeks", "PXW"), ("years", "PXY"), ("two decades", "P20Y"), ("the past decade", "P10Y"),
     ("16-hour", "PT16H"), ("nearly two months", "P2M"), ("two days later", "P2D"), ("a fortnight", "P2W"),
-    ("the first nine months", "P9M"), ("recent weeks", "PXW"),
+    ("the first nine months", "P9M"), ("recent weeks", "PXW"), ("the coming weeks", "PXW"),
 ])
 def test_interpret_durations(text: str, expected: str) -> None:
     assert value(text) == expected
@@ -101,7 +101,7 @@ def test_interpret_durations(text: str, expected: str) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("now", "PRESENT_REF"), ("currently", "PRESENT_REF"), ("recently", "PAST_REF"),
     ("in the last weeks", "PAST_REF"), ("the past few months", "PAST_REF"), ("the future", "FUTURE_REF"),
-    ("coming weeks", "FUTURE_REF"), ("several years ago", "PAST_REF"),
+    ("soon", "FUTURE_REF"), ("several years ago", "PAST_REF"),
 ])
 def test_interpret_vague_references(text: str, expected: str) -> None:
     assert value(text) == expected
@@ -222,6 +222,20 @@ def test_normalize_times_future_tense_picks_the_coming_weekday(nlp: Language) ->
 def test_normalize_times_skips_ages_and_bare_numbers(nlp: Language) -> None:
     found = times_of(nlp, "A 6-year-old boy and a man, 52 years old, were among 44 people hurt in 2018.")
     assert found == [("2018", "2018")]
+
+
+@pytest.mark.model
+def test_normalize_times_skips_frequency_adjectives_of_things(nlp: Language) -> None:
+    found = times_of(nlp, "The company posted its quarterly report at the annual meeting on Friday.")
+    assert found == [("Friday", "2019-03-22")]
+
+
+@pytest.mark.model
+def test_normalize_times_restores_determiners_and_drops_articles(nlp: Language) -> None:
+    found = times_of(nlp, "This year sales beat an Aug. 10, 2018 forecast, and earlier Friday shares rose.")
+    assert ("This year", "2019") in found
+    assert ("Aug. 10, 2018", "2018-08-10") in found
+    assert ("Friday", "2019-03-22") in found
 
 
 @pytest.mark.model

@@ -25,9 +25,14 @@ _SPLITTERS = frozenset({"ended", "ending", "to", "through", "thru", "until", "ti
 _ALWAYS_SPLIT = frozenset({"ended", "ending"})
 _DATEISH = re.compile(r"@m|@w|@ymd|#\d{4}\b|\b(?:today|yesterday|tomorrow)\b")
 _TIME_OF_DAY = re.compile(r"@t|@p|#\d+(?::\d\d)? (?:am|pm)|#\d+:\d\d")
+_UNITS_ALONE = frozenset({"year", "quarter", "month", "week", "weekend", "decade", "century", "summer",
+                          "winter", "spring", "fall", "autumn"})
 _BARE_NUMBER = re.compile(r"#[\d.:]+")
 _AGE = re.compile(r"\byears?[- ]old\b|\b(?:months?|weeks?|days?)[- ]old\b|-year-olds?\b", re.IGNORECASE)
-_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "going"})
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "going", "would"})
+_PLAN_VERBS = frozenset({"plan", "schedule", "expect", "intend", "prepare", "aim", "postpone", "delay",
+                         "hope", "vow", "threaten", "promise", "propose", "slate", "due"})
+_FUTURE_CUES = ("until", "till", "as soon as", "as early as", "next", "no later than")
 _PRESENT_BE = frozenset({"is", "are", "am", "'s", "'re"})
 _ADJECTIVE_TRIGGERS = frozenset({"current", "recent", "daily", "weekly"})
 
@@ -57,6 +62,9 @@ def _trim(span: Span) -> Span:
             span, changed = span[:-1], True
             continue
         lowered = [token.lower_ for token in span]
+        if len(span) > 1 and _drops_first(span):
+            span, changed = span[1:], True
+            continue
         for phrase in lex.leading_trim:
             words = phrase.split()
             if lowered[:len(words)] == words and len(words) < len(span) and \
@@ -72,6 +80,29 @@ def _trim(span: Span) -> Span:
     if len(span) and span[-1].text == "." and len(span) > 1 and not span[-2].text.lower().rstrip(".") in (
             "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"):
         span = span[:-1]
+    return span
+
+
+def _drops_first(span: Span) -> bool:
+    """An article or a relative adverb that TIMEX3 leaves out: "an Aug. 10, 1988", "a 20th century",
+    "the Dec. 21, 1988", "Earlier Friday", "later today" (but "a year", "the past week" stay whole)."""
+    first, second = span[0].lower_, span[1]
+    following = canonical(second.text)
+    if first in ("a", "an", "its", "their", "his", "her", "our"):
+        return second.like_num or following.startswith(("@m", "@o", "#")) or first not in ("a", "an")
+    if first == "the":
+        return following.startswith("@m")
+    if first in ("earlier", "later"):
+        return following.startswith("@w") or second.lower_ in ("today", "tonight", "yesterday")
+    return False
+
+
+def _extend(span: Span) -> Span:
+    """A bare unit the parser cut from its determiner ("This" + "year") with the determiner back."""
+    doc = span.doc
+    if span.start > 0 and span[0].lower_ in _UNITS_ALONE and \
+            doc[span.start - 1].lower_ in ("this", "that", "the", "last", "next", "each", "every"):
+        return doc[span.start - 1:span.end]
     return span
 
 
@@ -93,6 +124,8 @@ def _is_time(span: Span) -> bool:
     text = span.text
     if not text.strip() or _AGE.search(text) or span[-1].lower_ in lexicon().not_times:
         return False
+    if len(span) == 1 and span[0].dep_ == "amod" and span[0].lower_ in lexicon().sets:
+        return False  # "quarterly report", "annual meeting": a kind of thing, not a time
     shape = canonical(text)
     if not shape:
         return False
@@ -132,7 +165,7 @@ def time_spans(doc: Doc) -> list[Span]:
     """The time expressions of ``doc`` in text order, without overlaps."""
     found: list[Span] = []
     for entity in _entities(doc):
-        found.extend(part for part in _split(_trim(entity)) if len(part) and _is_time(part))
+        found.extend(part for part in _split(_trim(_extend(entity))) if len(part) and _is_time(part))
     taken = [(span.start_char, span.end_char) for span in found]
     for match in _trigger_pattern().finditer(doc.text):
         start, end = match.span()
@@ -150,7 +183,11 @@ def time_spans(doc: Doc) -> list[Span]:
 
 
 def tense_of(span: Span) -> str:
-    """``past``, ``present`` or ``future``: the tense of the verb that governs ``span``."""
+    """``past``, ``present`` or ``future``: the tense of the verb that governs ``span`` ("will meet",
+    "plans to meet", "is meeting" are future; so is a span after "until" or "as early as")."""
+    before = " ".join(token.lower_ for token in span.doc[max(0, span.start - 3):span.start])
+    if before.endswith(_FUTURE_CUES):
+        return "future"
     verb: Token = span.root
     for _ in range(4):
         if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
@@ -165,17 +202,17 @@ def _tense_of_verb(verb: Token, depth: int) -> str:
     helpers = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
     words = {child.lower_ for child in helpers} | {verb.lower_}
     tags = {child.tag_ for child in helpers} | {verb.tag_}
-    if words & _FUTURE_AUX or (verb.tag_ == "MD" and verb.lower_ in _FUTURE_AUX):
+    if words & _FUTURE_AUX or verb.lemma_ in _PLAN_VERBS:
         return "future"
+    if verb.tag_ == "VB" and "to" in words and depth < 2 and verb.head is not verb:
+        governing = _tense_of_verb(verb.head, depth + 1)
+        return "future" if governing in ("present", "future") else "past"
     if "VBD" in tags:
         return "past"
     if verb.tag_ == "VBN" and words & {"has", "have", "'ve"}:
         return "past"
     if verb.tag_ == "VBG" and words & _PRESENT_BE:
         return "future"
-    if verb.tag_ == "VB" and "to" in words and depth < 2 and verb.head is not verb:
-        governing = _tense_of_verb(verb.head, depth + 1)
-        return "future" if governing in ("present", "future") else "past"
     if tags & {"VBZ", "VBP"}:
         return "present"
     return "past"

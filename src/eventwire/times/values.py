@@ -60,8 +60,8 @@ _MODS = re.compile(
     r"at most|up to|over|under|close to|no more than|as many as|as much as|upwards of|well over|just over|"
     r"just under|only|just|barely|a good part of|the better part of|much of|all of|most of|part of|"
     r"each of|the end of|the beginning of|the start of|the middle of|the rest of|the remainder of|"
-    r"the close of|the turn of|the first part of|the latter part of|the second half of|the first half of|"
-    r"the last half of|the early part of|the late|the early|the mid|late|early|mid|earlier|later|"
+    r"the close of|the turn of|the first part of|the latter part of|the early part of|the late|the early|"
+    r"the mid|late|early|mid|earlier|later|"
     r"sometime|some time|as early as|as late as|by|in|on|at|since|until|from|of|a|an|its|their|his|her|"
     r"our) (?=\S)")
 _TAILS = re.compile(r" (?:or so|and beyond|or later|or earlier|or more|or less|alone|ended|ending|old)$")
@@ -137,8 +137,10 @@ def _reference(text: str, context: Context) -> Reading | None:
         return Reading(_duration("X", recent.group(1)), "duration")
     if re.fullmatch(r"(?:the last|the past|past|the previous|previous)(?: #X)? " + _UNIT + "s", text):
         return Reading("PAST_REF", "vague")
-    if re.fullmatch(r"(?:the )?(?:coming|upcoming|next|following) " + _UNIT + r"s|the " + _UNIT + "s ahead", text):
-        return Reading("FUTURE_REF", "vague")
+    coming = re.fullmatch(r"(?:the )?(?:coming|upcoming|next|following) " + _UNIT + r"s|the " + _UNIT + "s ahead",
+                          text)
+    if coming:
+        return Reading(_duration("X", coming.group(1) or coming.group(2)), "duration")
     if re.fullmatch(r"#X " + _UNIT + "s ago", text):
         return Reading("PAST_REF", "vague")
     return None
@@ -179,9 +181,9 @@ def _clock(text: str, context: Context) -> Reading | None:
         day = Point.of(context.dct, "day").shift(-1, "day")
     elif rest in ("", "today", "this", "tonight"):
         day = Point.of(context.dct, "day")
-        if rest == "" and part and context.last is not None and context.last.precision == "day" and \
-                text.startswith(("the", "that")):
-            day = context.last
+        if rest == "" and context.last is not None and context.last.precision == "day" and \
+                (not part or text.startswith(("the", "that"))):
+            day = context.last  # "at 10 p.m.", "that evening": on the day the story last named
     else:
         inner = interpret_canonical(rest, context)
         if inner is None or inner.point is None or inner.point.precision != "day":
@@ -208,8 +210,9 @@ def _calendar(text: str, context: Context) -> Reading | None:
     if match:
         parts = [int(p) for p in match.groups() if p]
         return _day(parts[0], parts[1], parts[2])
-    match = re.fullmatch(r"(?:(?:last|this|next|coming|this coming) )?(?:@w\d )?(?:@m(\d\d) #(\d{1,2})"
-                         r"(?: #(\d{4}))?(?: @w\d)?|(?:the )?#(\d{1,2}) (?:of )?@m(\d\d)(?: #(\d{4}))?)", text)
+    match = re.fullmatch(r"(?:(?:last|this|next|coming|this coming|the) )?(?:@w\d )?(?:@m(\d\d) [#@o]+(\d{1,2})"
+                         r"(?: #(\d{4}))?(?: @w\d)?|(?:the )?[#@o]+(\d{1,2}) (?:of )?@m(\d\d)(?: #(\d{4}))?)"
+                         r"(?: (?:and|or|to|through) #\d{1,2})?", text)
     if match:
         month = int(match.group(1) or match.group(5))
         day = int(match.group(2) or match.group(4))
@@ -429,8 +432,8 @@ def _anchor(context: Context, direction: str, step: str) -> Point | None:
         return None
     if direction in ("earlier", "before"):
         return last
-    if direction == "ago" and last.start.year == context.dct.year and \
-            _GRANULARITY_RANK[last.precision] < _GRANULARITY_RANK["year"] and step == "year":
+    if direction == "ago" and last.start.year == context.dct.year and step == "year" and \
+            last.precision in ("month", "quarter", "half"):
         return last
     return None
 
@@ -495,7 +498,7 @@ def _dateparser(text: str, context: Context) -> Reading | None:
                 "PREFER_DATES_FROM": "past" if context.tense == "past" else "current_period",
                 "RETURN_TIME_AS_PERIOD": True, "REQUIRE_PARTS": ["year"]}
     data = dateparser.date.DateDataParser(languages=["en"], settings=settings).get_date_data(text)
-    if data.date_obj is None:
+    if data.date_obj is None or str(data.date_obj.year) not in text:
         return None
     day = data.date_obj.date()
     period = data.period if data.period in ("day", "week", "month", "year") else "day"
