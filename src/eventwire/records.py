@@ -157,6 +157,10 @@ class Amount:
     value: float | None = None
     unit: str | None = None
     kind: str | None = None
+    low: float | None = None
+    """Lower bound the text gives ("at least 70": 70; "tens of thousands": 10,000), else ``None``."""
+    high: float | None = None
+    """Upper bound the text gives ("up to 15", "between 10 and 15": 15), else ``None``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -36,7 +36,7 @@ _SPAN_TABLES: dict[str, tuple[str, ...]] = {
                "admin1", "admin2", "feature_code", "precision"),
     "times": ("text", "start", "end", "value", "precision"),
     "quotes": ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct"),
-    "amounts": ("text", "start", "end", "value", "unit", "kind"),
+    "amounts": ("text", "start", "end", "value", "unit", "kind", "low", "high"),
     "flags": ("code", "message", "spans"),
     "events": ("id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision",
                "actor1", "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger",
@@ -52,7 +52,8 @@ _TYPES: dict[str, str] = {
 }
 # Per table overrides where one field name means different types.
 _TABLE_TYPES: dict[tuple[str, str], str] = {
-    ("places", "precision"): "INTEGER", ("amounts", "value"): "DOUBLE", ("events", "date"): "VARCHAR",
+    ("places", "precision"): "INTEGER", ("amounts", "value"): "DOUBLE", ("amounts", "low"): "DOUBLE",
+    ("amounts", "high"): "DOUBLE", ("events", "date"): "VARCHAR",
 }
 
 _ARTICLE_COLUMNS = ("id", "source_path", "source_url", "source_format", "title", "authors", "publisher",
@@ -84,6 +85,9 @@ def _schema() -> list[str]:
     for table, columns in _SPAN_TABLES.items():
         cols = ", ".join(f'"{c}" {_column_type(table, c)}' for c in columns)
         statements.append(f'CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR, idx INTEGER, {cols})')
+        # A store made before a record gained an optional field gets the column, empty for old rows.
+        statements.extend(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{c}" {_column_type(table, c)}'
+                          for c in columns)
     return statements
 
 
