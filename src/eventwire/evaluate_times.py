@@ -14,7 +14,7 @@ F1). *Type accuracy* compares the TIMEX3 type implied by the precision (see :mod
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["TimesScore", "evaluate_times", "match_spans", "score_times"]
+__all__ = ["Normalizer", "TimesScore", "evaluate_times", "match_spans", "score_times"]
+
+Normalizer = Callable[["Doc", str | None], Sequence[TimeRef]]
+"""What is evaluated: a parsed article and its date in, its time references out."""
 
 
 def _f1(precision: float, recall: float) -> float:
@@ -133,13 +136,14 @@ def _error(kind: str, row: dict[str, Any], timex: dict[str, Any] | None,
 
 
 def evaluate_times(gold_path: Path, nlp: Language, *, keep_errors: bool = False,
-                   docs: Sequence[Doc] | None = None) -> dict[str, Any]:
+                   docs: Sequence[Doc] | None = None, normalizer: Normalizer = normalize_times) -> dict[str, Any]:
     """Parse each gold article, normalize its times against its ``dct`` and score them.
 
     Returns the figures (``relaxed``, ``strict`` and ``value`` precision/recall/F1, ``value_accuracy``,
     ``type_accuracy``, counts), the stage's own time in ms per article (``times_ms_per_article``, parse
     excluded) and, with ``keep_errors``, every miss under ``errors``. ``docs`` may hold the articles
-    already parsed (in file order), to score without parsing again. Raises :class:`EvaluationError`
+    already parsed (in file order), to score without parsing again; ``normalizer`` replaces
+    :func:`normalize_times`, to score a baseline the same way. Raises :class:`EvaluationError`
     when the file is missing, malformed or holds no timexes.
     """
     rows = list(read_gold(gold_path))
@@ -148,7 +152,7 @@ def evaluate_times(gold_path: Path, nlp: Language, *, keep_errors: bool = False,
                               where=str(gold_path))
     parsed = list(docs) if docs is not None else list(parse_texts(nlp, [row["text"] for row in rows]))
     started = time.perf_counter()
-    predictions = [normalize_times(doc, row.get("dct")) for row, doc in zip(rows, parsed, strict=True)]
+    predictions = [normalizer(doc, row.get("dct")) for row, doc in zip(rows, parsed, strict=True)]
     elapsed = time.perf_counter() - started
     score = score_times(zip(rows, predictions, strict=True), keep_errors=keep_errors)
     result = score.as_dict()
