@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
 from eventwire.evaluate import read_gold
@@ -25,7 +25,12 @@ from eventwire.gazetteer import Gazetteer
 from eventwire.places import Mention, haversine_km, place_of, resolve
 from eventwire.records import Place
 
-__all__ = ["LITERAL_TYPES", "ResolutionScore", "Resolver", "evaluate_resolution", "resolve_by_population"]
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["LITERAL_TYPES", "PathScore", "ResolutionScore", "Resolver", "evaluate_resolution", "evaluate_whole_path",
+           "locate_entities_only", "match_spans", "resolve_by_population"]
 
 LITERAL_TYPES = frozenset({"Literal", "Mixed", "Literal_Modifier", "Embedded_Literal", "Coercion"})
 """GeoWebNews types that read a name as a location (the dataset authors' geocoding subset)."""
@@ -34,6 +39,7 @@ NEAR_KM = 161.0
 CLOSE_KM = 25.0
 
 Resolver = Callable[[Gazetteer, Sequence[Mention], str], list[Place | None]]
+Locator = Callable[["Doc", Gazetteer], Sequence[Place]]
 
 
 @dataclass(slots=True)
@@ -132,4 +138,134 @@ def evaluate_resolution(gold_path: Path, gazetteer: Gazetteer, resolver: Resolve
         if keep_errors:
             result[label]["errors"] = score.errors
     result["names_per_second"] = round(names / seconds) if seconds else 0
+    return result
+
+
+# --- the whole path: finding and resolving ----------------------------------------------------------
+
+@dataclass(slots=True)
+class PathScore:
+    """Span and distance counts of the whole path for one subset of the gold toponyms."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    within_161km: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, float | int]:
+        precision = self.matched / self.predicted if self.predicted else 0.0
+        recall = self.matched / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+                "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                "within_161km": round(self.within_161km / self.matched, 4) if self.matched else 0.0,
+                "within_161km_of_gold": round(self.within_161km / self.gold, 4) if self.gold else 0.0}
+
+
+def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """One-to-one matching of overlapping spans, largest overlaps first: ``{gold index: predicted index}``.
+
+    >>> match_spans([(0, 5), (10, 20)], [(2, 4), (12, 30), (40, 45)])
+    {1: 1, 0: 0}
+    """
+    pairs = sorted((-(min(g_end, p_end) - max(g_start, p_start)), g, p)
+                   for g, (g_start, g_end) in enumerate(gold) for p, (p_start, p_end) in enumerate(predicted)
+                   if g_start < p_end and p_start < g_end)
+    matches: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, g, p in pairs:
+        if g not in matches and p not in taken:
+            matches[g] = p
+            taken.add(p)
+    return matches
+
+
+def _score_article(score: PathScore, gold: list[dict[str, Any]], neutral: list[dict[str, Any]],
+                   places: Sequence[Place], article: str, text: str) -> None:
+    """Add one article: ``gold`` toponyms are to be found; a prediction that matches only a ``neutral``
+    one (a non-literal reading in the literal subset) counts neither way."""
+    matches = match_spans([(t["start"], t["end"]) for t in gold], [(p.start, p.end) for p in places])
+    neutral_hits = set(match_spans([(t["start"], t["end"]) for t in neutral],
+                                   [(p.start, p.end) for i, p in enumerate(places)
+                                    if i not in matches.values()]).values())
+    unmatched = [p for i, p in enumerate(places) if i not in matches.values()]
+    score.gold += len(gold)
+    score.matched += len(matches)
+    score.predicted += len(matches) + len(unmatched) - len(neutral_hits)
+    for index, toponym in enumerate(gold):
+        place = places[matches[index]] if index in matches else None
+        distance = None
+        if place is not None and place.lat is not None and place.lon is not None:
+            distance = haversine_km(float(toponym["lat"]), float(toponym["lon"]), place.lat, place.lon)
+            score.within_161km += distance <= NEAR_KM
+        if place is None or distance is None or distance > NEAR_KM:
+            score.errors.append({"article": article, "kind": "missed" if place is None else "far",
+                                 "gold": text[toponym["start"]:toponym["end"]], "type": toponym.get("type"),
+                                 "context": text[max(0, toponym["start"] - 60):toponym["end"] + 60],
+                                 "got": None if place is None else [place.text, place.name, place.country_code,
+                                                                    place.feature_code, place.precision],
+                                 "distance_km": distance})
+    for index, place in enumerate(unmatched):
+        if index in neutral_hits:
+            continue
+        score.errors.append({"article": article, "kind": "spurious", "got": [place.text, place.name,
+                                                                             place.country_code],
+                             "context": text[max(0, place.start - 60):place.end + 60]})
+
+
+def locate_entities_only(doc: Doc, gazetteer: Gazetteer) -> tuple[Place, ...]:
+    """Baseline finder: the model's GPE, LOC and FAC entities as they are, resolved by :func:`resolve`."""
+    mentions = [Mention(e.text, e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+    return tuple(place or Place(text=m.text, start=m.start, end=m.end)
+                 for m, place in zip(mentions, resolve(gazetteer, mentions, doc.text), strict=True))
+
+
+def evaluate_whole_path(gold_path: Path, gazetteer: Gazetteer, nlp: Language, locator: Locator | None = None,
+                        keep_errors: bool = False) -> dict[str, Any]:
+    """Score finding and resolving together: parse each gold article, :func:`~eventwire.places.locate` its
+    places, and compare them with the gold toponyms that have coordinates.
+
+    Spans match when they overlap, one to one. ``within_161km`` is the share of matched gold toponyms
+    whose place lies within 161 km of the gold point (an unresolved name is a miss); ``within_161km_of_gold``
+    divides by all gold toponyms instead. GeoWebNews is scored twice: ``all`` its toponyms with
+    coordinates, and ``literal`` — the literal readings, where a name found for a non-literal reading
+    ("China said") counts neither way.
+
+    Returns ``{"all": {...}, "literal": {...}, "names_per_second": float, "articles": int}``; with
+    ``keep_errors`` each subset also lists its misses, far places and spurious names. ``locator`` replaces
+    :func:`~eventwire.places.locate` (for baselines).
+    """
+    from eventwire.parse import parse_texts
+    from eventwire.places import locate
+
+    locator = locator or locate
+    articles = list(read_articles(gold_path))
+    subsets = {"all": PathScore(), "literal": PathScore()}
+    typed = any("type" in t for article in articles for t in article["toponyms"])
+    found = 0
+    seconds = 0.0
+    docs = parse_texts(nlp, [str(article["text"]) for article in articles])
+    for article, doc in zip(articles, docs, strict=True):
+        text = str(article["text"])
+        toponyms = [t for t in article["toponyms"] if t.get("lat") is not None and t.get("lon") is not None]
+        began = time.perf_counter()
+        places = locator(doc, gazetteer)
+        seconds += time.perf_counter() - began
+        found += len(places)
+        name = str(article.get("id"))
+        _score_article(subsets["all"], toponyms, [], places, name, text)
+        if typed:
+            literal = [t for t in toponyms if t.get("type") in LITERAL_TYPES]
+            other = [t for t in toponyms if t.get("type") not in LITERAL_TYPES]
+            _score_article(subsets["literal"], literal, other, places, name, text)
+    result: dict[str, Any] = {}
+    for label, score in subsets.items():
+        if label == "literal" and not typed:
+            continue
+        result[label] = score.as_dict()
+        if keep_errors:
+            result[label]["errors"] = score.errors
+    result["names_per_second"] = round(found / seconds) if seconds else 0
+    result["articles"] = len(articles)
     return result
