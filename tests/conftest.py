@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,9 +58,34 @@ def warc_bytes(pages: list[tuple[str, str]], *, gzip: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="session")
-def built_gazetteer_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The gazetteer index built once per test session (about 25 s) into a temporary cache."""
-    from eventwire.gazetteer import build
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One gazetteer cache dir for the whole session: ``EVENTWIRE_CACHE`` points at it, so the pipeline in
+    this process and every ``eventwire`` subprocess a test starts use the index built once here."""
+    cache = tmp_path_factory.mktemp("gazetteer-cache")
+    before = os.environ.get("EVENTWIRE_CACHE")
+    os.environ["EVENTWIRE_CACHE"] = str(cache)
+    yield cache
+    if before is None:
+        os.environ.pop("EVENTWIRE_CACHE", None)
+    else:
+        os.environ["EVENTWIRE_CACHE"] = before
 
-    return build(tmp_path_factory.mktemp("gazetteer-cache") / "gazetteer-test.sqlite").path
+
+@pytest.fixture(scope="session")
+def built_gazetteer_path(gazetteer_cache: Path) -> Path:
+    """The bundled gazetteer index, built once per test session (about 30 s) into the session cache."""
+    from eventwire.gazetteer import build
+    from eventwire.gazetteer.build import default_path
+
+    path = default_path()
+    assert path.parent == gazetteer_cache
+    return path if path.exists() else build(path).path
+
+
+@pytest.fixture(autouse=True)
+def _gazetteer_for_model_tests(request: pytest.FixtureRequest) -> None:
+    """Tests that load the model may run the pipeline, which opens the gazetteer: build it first, in this
+    process, rather than in a subprocess per test."""
+    if request.node.get_closest_marker("model") is not None:
+        request.getfixturevalue("built_gazetteer_path")

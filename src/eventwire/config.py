@@ -26,12 +26,17 @@ class Config:
     batch_size: int = 64
     workers: int = 0  # 0: one per core
     db: str = "eventwire.duckdb"
+    gazetteer: str = ""  # the place index file; "": the bundled one in $EVENTWIRE_CACHE or ~/.cache/eventwire
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def resolved_workers(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+    def gazetteer_path(self) -> Path | None:
+        """The configured gazetteer file, or ``None`` for the default one."""
+        return Path(self.gazetteer) if self.gazetteer else None
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> Config:

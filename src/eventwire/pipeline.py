@@ -1,8 +1,9 @@
-"""The pipeline: ingest → clean → parse → store, in one process or a local process pool.
+"""The pipeline: ingest → clean → parse → places → store, in one process or a local process pool.
 
-:func:`process` is the per-batch stage function (pure but for the model handed in); :func:`extract`
-runs it in this process for a one-off; :func:`run` streams a corpus through a pool of worker processes,
-each loading the model once, and writes batches to the store incrementally.
+:func:`process` is the per-batch stage function (pure but for the model and gazetteer handed in);
+:func:`extract` runs it in this process for a one-off; :func:`run` streams a corpus through a pool of
+worker processes, each loading the model and opening the gazetteer once, and writes batches to the store
+incrementally.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from typing import TYPE_CHECKING, BinaryIO
 from eventwire.clean import clean
 from eventwire.config import Config
 from eventwire.errors import EventwireError, ModelError
+from eventwire.gazetteer import Gazetteer
 from eventwire.ingest import ingest, input_hash
 from eventwire.parse import load_model, parse
+from eventwire.places import locate
 from eventwire.records import Article, Document, Extractor, Problem, content_id
 from eventwire.store import RunSummary, Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +53,18 @@ def model_label(model: str) -> str:
         return model
 
 
-def extractor_for(config: Config) -> Extractor:
-    return Extractor(version=package_version(), model=model_label(config.model), gazetteer=None)
+def extractor_for(config: Config, gazetteer: Gazetteer | None = None) -> Extractor:
+    """What made the records: package version, model and gazetteer version (``None`` without places)."""
+    return Extractor(version=package_version(), model=model_label(config.model),
+                     gazetteer=gazetteer.version if gazetteer is not None else None)
+
+
+def open_gazetteer(config: Config) -> Gazetteer:
+    """The configured gazetteer (``config.gazetteer``, else the bundled index), built on first use.
+
+    Raises :class:`~eventwire.errors.GazetteerError` when the file is not a gazetteer index.
+    """
+    return Gazetteer.open(config.gazetteer_path())
 
 
 def to_article(document: Document, extractor: Extractor) -> Article:
@@ -77,9 +91,9 @@ def to_article(document: Document, extractor: Extractor) -> Article:
 
 
 def process(nlp: Language, documents: Sequence[Document], *, extractor: Extractor,
-            batch_size: int = 64) -> list[Article | Problem]:
-    """Clean and parse a batch. Returns, in input order, an article or a problem per document: one
-    document that fails never takes the others down."""
+            batch_size: int = 64, gazetteer: Gazetteer | None = None) -> list[Article | Problem]:
+    """Clean, parse and (with a gazetteer) locate the places of a batch. Returns, in input order, an
+    article or a problem per document: one document that fails never takes the others down."""
     results: list[Article | Problem] = []
     for document in documents:
         try:
@@ -92,18 +106,35 @@ def process(nlp: Language, documents: Sequence[Document], *, extractor: Extracto
             results.append(Problem(severity="error", code="EW299", where=document.source.path,
                                    message=f"internal error while cleaning ({exc!r}); please report it"))
     articles = [r for r in results if isinstance(r, Article)]
-    parsed = iter([a for a, _ in parse(nlp, articles, batch_size=batch_size)])
+    parsed = iter([_with_places(article, doc, gazetteer)
+                   for article, doc in parse(nlp, articles, batch_size=batch_size)])
     return [next(parsed) if isinstance(r, Article) else r for r in results]
 
 
+def _with_places(article: Article, doc: Doc, gazetteer: Gazetteer | None) -> Article:
+    """The article with its places; a failure of the places stage leaves them empty, never loses the article."""
+    if gazetteer is None:
+        return article
+    try:
+        return replace(article, places=locate(doc, gazetteer))
+    except Exception:  # a bug of ours on odd input must not stop the run: log it, keep the article
+        log.exception("locating places failed on %s; the article is kept without places", article.source.path)
+        return article
+
+
 def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,
-            date: str | None = None) -> Iterator[Article | Problem]:
-    """Clean and parse documents in this process, no database: the one-off behind ``eventwire extract``.
+            date: str | None = None, gazetteer: Gazetteer | None = None) -> Iterator[Article | Problem]:
+    """Clean, parse and locate documents in this process, no database: the one-off behind
+    ``eventwire extract``. The model and the gazetteer are loaded here unless handed in.
 
     ``date`` is the article date for inputs that carry none (relative times are resolved against it).
     """
     nlp = nlp if nlp is not None else load_model(config.model)
-    extractor = extractor_for(config)
+    if gazetteer is None:
+        with open_gazetteer(config) as opened:
+            yield from extract(documents, config, nlp=nlp, date=date, gazetteer=opened)
+        return
+    extractor = extractor_for(config, gazetteer)
     batch: list[Document] = []
     for item in documents:
         if isinstance(item, Problem):
@@ -111,10 +142,10 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
             continue
         batch.append(item if item.date or not date else replace(item, date=date))
         if len(batch) >= config.batch_size:
-            yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size)
+            yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer)
             batch = []
     if batch:
-        yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size)
+        yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer)
 
 
 # --- the local process pool -------------------------------------------------------------------------
@@ -122,25 +153,33 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
 @dataclass(slots=True)
 class _WorkerState:
     nlp: Language | None = None
+    gazetteer: Gazetteer | None = None
     extractor: Extractor | None = None
     batch_size: int = 64
 
 
-# One per worker process, set once by _init_worker: the model is loaded once per process, not per batch.
+# One per worker process, set once by _init_worker: the model is loaded and the gazetteer opened once per
+# process, not per batch.
 _WORKER = _WorkerState()
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, gazetteer_path: str) -> None:
+    """Load the model and open the gazetteer the parent built (``gazetteer_path``: never a build here, so
+    workers cannot race to build it)."""
+    from pathlib import Path
+
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     _WORKER.nlp = load_model(config.model)
-    _WORKER.extractor = extractor_for(config)
+    _WORKER.gazetteer = Gazetteer.open(Path(gazetteer_path))
+    _WORKER.extractor = extractor_for(config, _WORKER.gazetteer)
     _WORKER.batch_size = config.batch_size
 
 
 def _work(documents: list[Document]) -> list[Article | Problem]:
     if _WORKER.nlp is None or _WORKER.extractor is None:
         raise ModelError("worker used before it loaded its model")
-    return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size)
+    return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size,
+                   gazetteer=_WORKER.gazetteer)
 
 
 @dataclass(slots=True)
@@ -155,8 +194,10 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
         date: str | None = None) -> RunSummary:
     """Process a corpus into the DuckDB store at ``config.db``, incrementally.
 
-    Inputs already stored by this version and model are skipped; every problem is recorded in the
-    run's error list (table ``run_errors``) and returned in the summary.
+    Inputs already stored by this version, model and gazetteer version are skipped (a gazetteer import
+    changes the version, so the next run locates the places again); every problem is recorded in the
+    run's error list (table ``run_errors``) and returned in the summary. The gazetteer is opened — built
+    on first use — here, before any worker starts.
 
     >>> run(["examples/"], load_config(db="eventwire.duckdb"))  # doctest: +SKIP
     RunSummary(run_id='…', inputs=11, stored=11, skipped=0, failed=0, problems=())
@@ -164,12 +205,13 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
     from tqdm import tqdm
 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    extractor = extractor_for(config)
+    gazetteer = open_gazetteer(config)
+    extractor = extractor_for(config, gazetteer)
     workers = config.resolved_workers()
     tally = _Tally()
     problems: list[Problem] = []
-    with Store(config.db) as store, tqdm(unit=" articles", file=sys.stderr, disable=None if progress else True,
-                                         smoothing=0.1) as bar:
+    with Store(config.db) as store, gazetteer, tqdm(unit=" articles", file=sys.stderr,
+                                                    disable=None if progress else True, smoothing=0.1) as bar:
         store.start_run(run_id, config=config.as_dict(), version=extractor.version, model=extractor.model,
                         gazetteer=extractor.gazetteer)
 
@@ -203,9 +245,9 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
             nlp = load_model(config.model)
             for batch in batches:
                 consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,
-                                       batch_size=config.batch_size))
+                                       batch_size=config.batch_size, gazetteer=gazetteer))
         else:
-            _run_pool(batches, consume, config, workers)
+            _run_pool(batches, consume, config, workers, str(gazetteer.path))
         summary = RunSummary(run_id=run_id, inputs=tally.inputs, stored=tally.stored, skipped=tally.skipped,
                              failed=tally.failed, problems=tuple(problems))
         store.finish_run(summary)
@@ -216,13 +258,13 @@ _Batch = list[tuple[str, Document]]
 
 
 def _run_pool(batches: Iterator[_Batch], consume: Callable[[_Batch, list[Article | Problem]], None],
-              config: Config, workers: int) -> None:
-    """Map batches over a pool of worker processes (spawned, each loading the model once), keeping at
-    most two batches per worker in flight and storing results in input order."""
+              config: Config, workers: int, gazetteer_path: str) -> None:
+    """Map batches over a pool of worker processes (spawned, each loading the model and opening the
+    gazetteer once), keeping at most two batches per worker in flight and storing results in input order."""
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[list[tuple[str, Document]], Future[list[Article | Problem]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config,)) as pool:
+                             initargs=(config, gazetteer_path)) as pool:
         try:
             for batch in batches:
                 pending.append((batch, pool.submit(_work, [d for _, d in batch])))
@@ -245,7 +287,7 @@ def _batches(items: Iterable[Document | Problem], size: int, store: Store, extra
 
     def fresh(candidates: list[tuple[str, Document]]) -> list[tuple[str, Document]]:
         done = store.done_inputs([h for h, _ in candidates], version=extractor.version,
-                                 model=extractor.model or "")
+                                 model=extractor.model or "", gazetteer=extractor.gazetteer)
         kept = [(h, d) for h, d in candidates if h not in done]
         tally.skipped += len(candidates) - len(kept)
         return kept

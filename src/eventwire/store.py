@@ -224,14 +224,19 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------------------
 
-    def done_inputs(self, hashes: Sequence[str], *, version: str, model: str) -> set[str]:
-        """The hashes among ``hashes`` already stored by this extractor version and model."""
+    def done_inputs(self, hashes: Sequence[str], *, version: str, model: str,
+                    gazetteer: str | None = None) -> set[str]:
+        """The hashes among ``hashes`` already stored by this extractor version and model — and, when
+        ``gazetteer`` is given, whose article was located with that gazetteer version."""
         if not hashes:
             return set()
-        rows = self.con.execute(
-            "SELECT input_hash FROM inputs WHERE input_hash IN (SELECT unnest($h)) "
-            "AND extractor_version = $v AND coalesce(model, '') = $m", {"h": list(hashes), "v": version, "m": model}).fetchall()
-        return {r[0] for r in rows}
+        sql = ("SELECT input_hash FROM inputs i WHERE input_hash IN (SELECT unnest($h)) "
+               "AND extractor_version = $v AND coalesce(model, '') = $m")
+        params: dict[str, Any] = {"h": list(hashes), "v": version, "m": model}
+        if gazetteer is not None:
+            sql += " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = i.article_id AND a.gazetteer = $g)"
+            params["g"] = gazetteer
+        return {r[0] for r in self.con.execute(sql, params).fetchall()}
 
     def article_sources(self, ids: Sequence[str]) -> dict[str, str]:
         """The source path of each stored article among ``ids``."""
