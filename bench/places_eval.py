@@ -1,39 +1,64 @@
-"""Place resolution with gold spans given, on the development sets, against a population-only baseline.
+"""Places on the development sets: resolution with gold spans given, and the whole path (finding and
+resolving), each against a baseline.
 
     EVENTWIRE_CACHE=/tmp/gzdev .venv/bin/python bench/places_eval.py [--data DIR] [--errors FILE]
 
-Prints one row per (set, subset, resolver): share within 161 km and 25 km, accuracy at GeoNames id and
-names resolved per second (after load; the first article of each set also fills the lookup cache).
-Targets (issue 3): ≥ 0.85 within 161 km on GeoVirus, ≥ 0.80 on GeoWebNews literal names.
-``--errors`` writes every miss of the full resolver as JSON lines, for error analysis.
+Resolution rows: share within 161 km and 25 km, accuracy at GeoNames id, names resolved per second (after
+load; the first article of each set also fills the lookup cache), for the population-only baseline and
+eventwire. Whole-path rows: place-span precision, recall and F1 (overlap, one to one) and the share of
+found gold places within 161 km, for the model's GPE/LOC/FAC entities alone and eventwire's finder;
+names/s is the finder alone (names found per second of :func:`~eventwire.places.find`, parse excluded).
+Targets (issue 3): resolution ≥ 0.85 within 161 km on GeoVirus and ≥ 0.80 on GeoWebNews literal names;
+whole path F1 ≥ 0.75 and ≥ 0.80 of found places within 161 km on both sets.
+``--errors`` writes every miss of the resolver and of the whole path as JSON lines, for error analysis.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 from typing import Any
 
-from eventwire.evaluate_places import evaluate_resolution, resolve_by_population
+from eventwire.config import DEFAULT_MODEL
+from eventwire.evaluate_places import (
+    evaluate_resolution,
+    evaluate_whole_path,
+    locate_entities_only,
+    read_articles,
+    resolve_by_population,
+)
 from eventwire.gazetteer import Gazetteer
-from eventwire.places import resolve
+from eventwire.parse import load_model, parse_texts
+from eventwire.places import find, resolve
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SETS = {"geovirus": "places/geovirus.jsonl", "geowebnews": "places/geowebnews.jsonl"}
 
 
+def finding_speed(path: Path, gazetteer: Gazetteer, nlp: Any) -> int:
+    """Names found per second by :func:`find` on the parsed articles of a gold file (parse not timed)."""
+    docs = list(parse_texts(nlp, [str(article["text"]) for article in read_articles(path)]))
+    began = time.perf_counter()
+    names = sum(len(find(doc, gazetteer)) for doc in docs)
+    return round(names / (time.perf_counter() - began))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data directory")
-    parser.add_argument("--errors", type=Path, help="write the resolver's misses here (JSON lines)")
+    parser.add_argument("--errors", type=Path, help="write the misses here (JSON lines)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy pipeline for the whole path")
     args = parser.parse_args()
     gazetteer = Gazetteer.open()
+    nlp = load_model(args.model)
+    misses: list[dict[str, Any]] = []
     header = f"{'set':<11} {'subset':<8} {'resolver':<11} {'n':>5} {'≤161km':>7} {'≤25km':>7} {'id acc':>7} " \
              f"{'names/s':>8}"
+    print("Resolution, gold spans given")
     print(header)
     print("-" * len(header))
-    misses: list[dict[str, Any]] = []
     for label, relative in SETS.items():
         path = args.data / relative
         for resolver_name, resolver in (("population", resolve_by_population), ("eventwire", resolve)):
@@ -47,7 +72,26 @@ def main() -> None:
                       f"{row['within_161km']:>7.3f} {row['within_25km']:>7.3f} {ids:>7} "
                       f"{result['names_per_second']:>8}")
                 if resolver is resolve and subset == "all":
-                    misses.extend({"set": label, **error} for error in row["errors"])
+                    misses.extend({"set": label, "path": "resolution", **error} for error in row["errors"])
+    header = f"{'set':<11} {'subset':<8} {'finder':<14} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} " \
+             f"{'≤161km':>7} {'names/s':>8}"
+    print("\nWhole path: finding and resolving")
+    print(header)
+    print("-" * len(header))
+    for label, relative in SETS.items():
+        path = args.data / relative
+        speed = finding_speed(path, gazetteer, nlp)
+        for finder_name, locator in (("entities only", locate_entities_only), ("eventwire", None)):
+            result = evaluate_whole_path(path, gazetteer, nlp, locator, keep_errors=locator is None)
+            for subset in ("all", "literal"):
+                if subset not in result:
+                    continue
+                row = result[subset]
+                print(f"{label:<11} {subset:<8} {finder_name:<14} {row['gold']:>5} {row['predicted']:>6} "
+                      f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
+                      f"{row['within_161km']:>7.3f} {speed if locator is None else '':>8}")
+                if locator is None:
+                    misses.extend({"set": label, "path": f"whole {subset}", **error} for error in row["errors"])
     if args.errors:
         with args.errors.open("w", encoding="utf-8") as out:
             for miss in misses:
