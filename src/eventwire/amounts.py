@@ -162,6 +162,21 @@ def _cue_above(doc: Doc, start: int, end: int, lex: _Lexicon) -> str | None:
     return None
 
 
+def _cue_after(doc: Doc, end: int, lex: _Lexicon) -> str | None:
+    """"fatalities" or "injured" from a participle right after a figure: headlines' "Twelve killed"."""
+    span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
+    if span is None:
+        return None
+    following = doc[span.start:span.start + 1]
+    for token in following:
+        lemma = token.lemma_.lower()
+        if lemma in lex.injured or token.lower_ in lex.injured:
+            return "injured"
+        if lemma in lex.fatal or token.lower_ in lex.fatal:
+            return "fatalities"
+    return None
+
+
 def _noun_after(doc: Doc, end: int) -> Token | None:
     """The noun a figure counts: the first noun within three tokens after it, past adjectives."""
     span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
@@ -189,7 +204,7 @@ def _kind_of(doc: Doc, start: int, end: int, unit: str | None, lex: _Lexicon) ->
             return "injured", unit
         if lemma in lex.fatal or noun.lower_ in lex.fatal:
             return "fatalities", unit
-    cue = _cue_above(doc, start, end, lex)
+    cue = _cue_above(doc, start, end, lex) or _cue_after(doc, end, lex)
     if cue is not None:
         return cue, unit
     if unit is not None and unit.lower() in lex.people:
