@@ -236,3 +236,10 @@ def test_extract_table_lists_places(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["extract", str(story), "--format", "table"]) == 0
     [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("places")]
     assert "Beirut [LB 1]" in line and "Lebanon [LB 3]" in line
+
+
+def test_find_cuts_and_grows_entities_to_gazetteer_names(nlp: Language, gazetteer: Gazetteer) -> None:
+    assert found(nlp, gazetteer, "Cholera spread in Guinea-Bissau and Mali.") == ["Guinea-Bissau", "Mali"]
+    assert found(nlp, gazetteer, "Polio cases rose in Angola and the Democratic Republic of the Congo.") == [
+        "Angola", "Democratic Republic of the Congo"]
+    assert found(nlp, gazetteer, "Poultry was culled across Hebei province last week.") == ["Hebei"]

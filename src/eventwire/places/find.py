@@ -45,6 +45,8 @@ STRONG_KINDS = frozenset({"country", "admin1", "continent", "region"})
 STRONG_POPULATION = 100_000
 """A town this big may be named without a cue; smaller ones need one ("in X", "X village")."""
 MAX_NGRAM = 6
+SEPARATORS = frozenset({"and", "&", ",", "-", "–", "/", "or"})
+"""Words and marks between the names an entity lists ("Cattai and Wilberforce")."""
 DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
@@ -132,7 +134,9 @@ class _Finder:
             if span is None or ent.label_ in SKIPPED_LABELS:
                 continue
             source = self._entity_source(span, ent.label_)
-            if source is not None:
+            if source == "ner":
+                found.extend(Found(_mention(part), source, ent.label_) for part in self._names_in(span, ent.label_))
+            elif source is not None:
                 found.append(Found(_mention(span), source, ent.label_))
             elif ent.label_ == "ORG" and (part := self._embedded(span)) is not None:
                 found.append(Found(_mention(part), "entity", ent.label_))
@@ -166,6 +170,88 @@ class _Finder:
         if self._strong(self._candidates(text), span):
             return "entity"
         return None
+
+    def _names_in(self, span: Span, label: str) -> list[Span]:
+        """The place names a place entity holds, as the gazetteer knows them: the entity grown to a longer
+        name ("Guinea" → "Guinea-Bissau", "Democratic Republic" → "… of the Congo"), cut before trailing
+        lower-case words ("Hebei province", "Indian Ocean coast"), split into the names it lists ("Cattai
+        and Wilberforce", "Greece Italy") or cut to the name it starts or ends with ("Montgomery County
+        Democrats"). A name the gazetteer does not know stays as the model found it."""
+        span = self._extended(span)
+        if label == "FAC":
+            return [span]
+        end = span.end
+        while end > span.start + 1 and span.doc[end - 1].is_lower:
+            end -= 1
+        if end < span.end and _name_like(span.doc[end - 1]):
+            span = span.doc[span.start:end]
+        if self._candidates(span.text):
+            return [span]
+        pieces = self._tiled(span)
+        return pieces if pieces else [span]
+
+    def _known_by_name(self, span: Span) -> bool:
+        """The gazetteer has an entry under exactly this name (any name for countries and regions)."""
+        key = name_key(span.text)
+        return any(c.kind in ("country", "continent", "region") or name_key(c.name) == key
+                   for c in self._candidates(span.text))
+
+    def _extended(self, span: Span) -> Span:
+        doc, best = span.doc, span
+        end = span.end
+        while end < len(doc) and end - span.start < MAX_NGRAM and not doc[end].is_sent_start:
+            token = doc[end]
+            if not (_name_like(token) or (token.text == "-" and not doc[end - 1].whitespace_)
+                    or (token.is_lower and token.lower_ in self.cues.connectors) or token.lower_ == "the"):
+                break
+            end += 1
+            if _name_like(token) and self._known_by_name(doc[span.start:end]):
+                best = doc[span.start:end]
+        start = best.start
+        while start > 0 and best.end - start < MAX_NGRAM and not doc[start].is_sent_start:
+            token = doc[start - 1]
+            if not (_name_like(token) and token.pos_ == "PROPN" and token.lower_ not in self.person_words):
+                break
+            start -= 1
+            if self._known_by_name(doc[start:best.end]):
+                best = doc[start:best.end]
+        return best
+
+    def _tiled(self, span: Span) -> list[Span]:
+        """The names that, side by side, make up the span's words: names the gazetteer knows by name between
+        separators ("Cattai and Wilberforce", "Central Africa - Nigeria"), or countries, divisions and big
+        cities with nothing between them ("Greece Italy"); else the longest such big name it starts or ends
+        with ("Villages Sudan"); else none — "West Nile" is not West and Nile, "Aston Villa" not Aston."""
+        doc, position = span.doc, span.start
+        pieces: list[Span] = []
+        separated = False
+        while position < span.end:
+            if not _name_like(doc[position]):
+                if doc[position].lower_ not in SEPARATORS:
+                    return []
+                separated, position = True, position + 1
+                continue
+            for stop in range(min(span.end, position + MAX_NGRAM), position, -1):
+                if _name_like(doc[stop - 1]) and self._known_by_name(doc[position:stop]):
+                    pieces.append(doc[position:stop])
+                    position = stop
+                    break
+            else:
+                pieces = []
+                break
+        if len(pieces) > 1 and (separated or all(self._big(piece) for piece in pieces)):
+            return pieces
+        for length in range(len(span) - 1, 0, -1):
+            for part in (span[:length], span[len(span) - length:]):
+                if _name_like(part[0]) and _name_like(part[-1]) and self._big(part):
+                    return [part]
+        return []
+
+    def _big(self, span: Span) -> bool:
+        """A country, division, region or big city, and not a bare direction or common word."""
+        return (span.text.lower() not in self.cues.stopwords
+                and not all(t.lower_ in self.cues.directions for t in span if t.is_alpha)
+                and self._strong(self._candidates(span.text), span))
 
     def _embedded(self, span: Span) -> Span | None:
         """A country, division or big city that starts or ends an organisation's name: "U.S." in "the U.S.
