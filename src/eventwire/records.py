@@ -147,6 +147,10 @@ class Quote:
     speaker_end: int | None = None
     cue: str | None = None
     direct: bool = True
+    kind: str = "direct"
+    """``direct``, ``mixed`` or ``indirect`` (see :mod:`eventwire.quotes`)."""
+    cue_start: int | None = None
+    cue_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,7 +269,8 @@ _ACTOR = ("text", "start", "end", "name", "inter", "sector", "country")
 _PLACE = ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", "country_code",
           "admin1", "admin2", "feature_code", "precision")
 _TIME = ("text", "start", "end", "value", "precision")
-_QUOTE = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct")
+_QUOTE = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct", "kind",
+          "cue_start", "cue_end")
 _AMOUNT = ("text", "start", "end", "value", "unit", "kind")
 _LOCATION = ("name", "lat", "lon", "country", "country_code", "admin1", "admin2", "geonameid", "geo_precision")
 

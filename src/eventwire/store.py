@@ -35,7 +35,8 @@ _SPAN_TABLES: dict[str, tuple[str, ...]] = {
     "places": ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", "country_code",
                "admin1", "admin2", "feature_code", "precision"),
     "times": ("text", "start", "end", "value", "precision"),
-    "quotes": ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct"),
+    "quotes": ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct", "kind",
+               "cue_start", "cue_end"),
     "amounts": ("text", "start", "end", "value", "unit", "kind", "low", "high"),
     "flags": ("code", "message", "spans"),
     "events": ("id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision",
@@ -45,6 +46,7 @@ _SPAN_TABLES: dict[str, tuple[str, ...]] = {
 
 _TYPES: dict[str, str] = {
     "start": "INTEGER", "end": "INTEGER", "speaker_start": "INTEGER", "speaker_end": "INTEGER",
+    "cue_start": "INTEGER", "cue_end": "INTEGER",
     "inter": "INTEGER", "geonameid": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR",
     "value": "VARCHAR", "direct": "BOOLEAN", "time_precision": "INTEGER", "fatalities": "INTEGER",
     "confidence": "DOUBLE", "spans": "JSON", "actor1": "JSON", "assoc_actor1": "JSON", "actor2": "JSON",

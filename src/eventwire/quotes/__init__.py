@@ -1,0 +1,353 @@
+"""Quotes: who said what. Every attribution of an article as a :class:`Quote` with its source.
+
+* :mod:`eventwire.quotes.marks` — where the quotations are (straight and curly marks, quotations that
+  run over several paragraphs);
+* :mod:`eventwire.quotes.speakers` — the source mention of a cue verb and the name it refers to;
+* this module — which quotation belongs to which cue, and reported speech without quote marks.
+
+Three kinds of attribution (``Quote.kind``), as in PolNeAR:
+
+``direct``   a quotation with its cue outside it: ``"…," he said.`` — a quotation split by its cue
+             (``"…," he said. "…"``) and the quotation paragraphs that follow it without a cue of their
+             own are one attribution, from the first quote mark to the last (the PolNeAR convention);
+``mixed``    reported speech with a quotation inside: ``Trump said he was "happy to see" that …``;
+``indirect`` reported speech or thought: ``X said (that) …``, ``according to X, …``, ``X believes …``.
+
+Quote marks around a phrase that nobody is said to say (scare quotes, titles: the "caliphate",
+"Saturday Night Live") are no attribution and give no :class:`Quote`; they still count when they sit
+inside reported speech (that attribution is then ``mixed``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from eventwire.parse import paragraphs
+from eventwire.quotes.lexicon import Lexicon, load_lexicon
+from eventwire.quotes.marks import CLOSING, OPENING, quoted_spans
+from eventwire.quotes.speakers import Mention, People, mention_of, subject_of
+from eventwire.records import Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["KINDS", "attribute", "load_lexicon", "quoted_spans"]
+
+Kind = Literal["direct", "mixed", "indirect"]
+KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
+"""The values ``Quote.kind`` takes (see above)."""
+
+_CLAUSE_END = frozenset({".", "!", "?", ";"})
+_AFTER_WINDOW = 14  # tokens after a quotation in which its cue may sit ("…," the senator from X said)
+_MARK_CHARS = OPENING + CLOSING + '"'
+_VERBAL = frozenset({"VERB", "AUX"})
+# Verbs that take a quotation right after them without a comma (``he said "…"``); after others a
+# quoted phrase is an object or a name (``to counter "…"``).
+_BARE_CUES = frozenset({"say", "ask", "add", "write", "tweet", "reply", "respond", "declare", "state",
+                        "announce", "tell"})
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: Kind
+    cue: Token | None
+    cue_end: int | None = None  # token index after a multi-word cue
+    source: Token | None = None
+
+
+class _Paragraphs:
+    """Paragraph of a character offset."""
+
+    def __init__(self, text: str) -> None:
+        self.bounds = paragraphs(text)
+        self.starts = [start for start, _ in self.bounds]
+
+    def of(self, offset: int) -> tuple[int, int]:
+        return self.bounds[max(0, bisect_right(self.starts, offset) - 1)]
+
+
+def _according(token: Token, lexicon: Lexicon) -> int | None:
+    """Token index after an "according to" cue starting at ``token``, else None."""
+    doc = token.doc
+    for phrase in lexicon.according:
+        end = token.i + len(phrase)
+        if end <= len(doc) and all(doc[token.i + k].lower_ == word for k, word in enumerate(phrase)):
+            return end
+    return None
+
+
+def _according_source(token: Token, end: int) -> Token | None:
+    last = token.doc[end - 1]
+    for child in last.children:
+        if child.dep_ == "pobj":
+            return child
+    return token.doc[end] if end < len(token.doc) and token.doc[end].pos_ in {"PROPN", "NOUN", "PRON"} else None
+
+
+def _speech_verb(token: Token, lexicon: Lexicon) -> bool:
+    if token.pos_ not in _VERBAL:
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in lexicon.speech:
+        return True
+    words = lexicon.particles.get(lemma)
+    return words is not None and any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
+
+
+def _reports_other(verb: Token, quote_start: int, quote_end: int) -> bool:
+    """The verb has a clausal complement of its own outside the quotation (``He said he would go``)."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and not quote_start <= child.idx < quote_end:
+            return True
+    return False
+
+
+def _cue_after(doc: Doc, first: int, limit: int, quote: tuple[int, int],
+               lexicon: Lexicon) -> tuple[Token, int | None] | None:
+    """A cue in the clause right after a quotation: ``"…," she said`` / ``"…," said X``."""
+    for token in doc[first:min(len(doc), first + _AFTER_WINDOW)]:
+        if token.idx >= limit or token.text in _CLAUSE_END or "\n\n" in token.text:
+            return None
+        according = _according(token, lexicon)
+        if according is not None:
+            return token, according
+        if _speech_verb(token, lexicon) and not _reports_other(token, *quote):
+            return token, None
+    return None
+
+
+def _cue_before(doc: Doc, last: int, limit: int, lexicon: Lexicon) -> tuple[Token, bool] | None:
+    """A cue in the clause right before a quotation. Returns the verb and whether the quotation is all
+    it introduces (``X said: "…"``) rather than a phrase inside reported speech (``X said he was "…"``)."""
+    index = last - 1
+    while index >= 0 and doc[index].is_space:
+        index -= 1
+    if index < 0 or doc[index].idx < limit:
+        return None
+    end_token = doc[index]
+    verb: Token | None = None
+    while index >= 0 and doc[index].idx >= limit:
+        token = doc[index]
+        if token.text in _CLAUSE_END:
+            break
+        if _speech_verb(token, lexicon):
+            verb = token
+            break
+        index -= 1
+    if verb is None:
+        return None
+    bare = verb.lemma_.lower() in _BARE_CUES
+    whole = end_token.text in {":", ","} or (bare and end_token.i == verb.i) or (
+        bare and end_token.lower_ == "that" and end_token.i == verb.i + 1)
+    return verb, whole
+
+
+def _direct(doc: Doc, quoted: list[tuple[int, int]], lexicon: Lexicon) -> list[_Found]:
+    text = doc.text
+    paras = _Paragraphs(text)
+    found: list[_Found] = []
+    for number, (start, end) in enumerate(quoted):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        next_start = quoted[number + 1][0] if number + 1 < len(quoted) else len(text)
+        previous_end = quoted[number - 1][1] if number else 0
+        paragraph_start = paras.of(start)[0]
+        after = None
+        if _ends_utterance(text, start, end):
+            after = _cue_after(doc, span.end, min(next_start, paras.of(end - 1)[1]), (start, end), lexicon)
+        if after is not None:
+            verb, according = after
+            source = _according_source(verb, according) if according is not None else subject_of(verb)
+            lead = _clause_start(text, max(previous_end, paragraph_start), start)
+            kind: Kind = "mixed" if lead < start else "direct"
+            found.append(_Found(lead, end, kind, verb, according, source))
+            continue
+        before = _cue_before(doc, span.start, max(previous_end, paragraph_start), lexicon)
+        if before is not None:
+            verb, whole = before
+            if whole:
+                found.append(_Found(start, end, "direct", verb, None, subject_of(verb)))
+            continue  # a quoted phrase inside reported speech: the reported-speech pass takes it
+        if found and _continues(text, found[-1], start, paras):
+            found[-1].end = end
+    return found
+
+
+def _ends_utterance(text: str, start: int, end: int) -> bool:
+    """The quotation ends as quoted speech does before its cue: with a comma, a question or exclamation
+    mark, a dash, or a full stop after a few words (not a bare quoted phrase such as a scare quote)."""
+    inner = text[start:end].rstrip(_MARK_CHARS + " \n")
+    if inner[-1:] in {",", "?", "!", "—", "–", "-", "…", ":"}:
+        return True
+    return inner[-1:] == "." and len(inner.split()) >= 3
+
+
+def _clause_start(text: str, limit: int, start: int) -> int:
+    """Where the sentence holding a quotation starts, when words of it come before the quotation
+    (``Many saw them as "the party of …," he said``); else the quotation's start."""
+    lead = text[limit:start]
+    cut = max(lead.rfind(". "), lead.rfind("? "), lead.rfind("! "), lead.rfind("\n"))
+    lead_start = limit + cut + 1 if cut >= 0 else limit
+    while lead_start < start and text[lead_start].isspace():
+        lead_start += 1
+    if sum(c.isalpha() for c in text[lead_start:start]) < 2:
+        return start
+    return lead_start
+
+
+def _continues(text: str, previous: _Found, start: int, paras: _Paragraphs) -> bool:
+    """A quotation without a cue continues the attribution before it: the second half of a quotation
+    split by its cue, or the next paragraph of the same speaker's words."""
+    between = text[previous.end:start]
+    if between.count("\n\n") > 1 or len(between) > 200:
+        return False
+    if "\n\n" in between and paras.of(start)[0] != start and text[paras.of(start)[0]:start].strip():
+        return False  # not the start of its paragraph
+    cue_inside = previous.cue is not None and previous.end <= previous.cue.idx < start
+    words = between.strip()
+    if not words:
+        return True
+    return cue_inside and sum(words.count(p) for p in ".!?") <= 1
+
+
+def _content(tokens: list[Token]) -> tuple[int, int] | None:
+    """Character span of a run of tokens without the punctuation and space at its ends."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[-1].is_punct and tokens[-1].text not in _MARK_CHARS or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct and tokens[0].text not in _MARK_CHARS or tokens[0].is_space):
+        tokens.pop(0)
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lexicon: Lexicon) -> list[_Found]:
+    """Reported speech and thought: the clausal complement of a cue verb, and "according to X"."""
+    used = {f.cue.i for f in direct if f.cue is not None}
+    taken = [(f.start, f.end) for f in direct]
+    found: list[_Found] = []
+    for token in doc:
+        if token.i in used or _inside(token.idx, token.idx + 1, quoted):
+            continue
+        according = _according(token, lexicon) if token.lower_ == lexicon.according[0][0] else None
+        if according is not None:
+            source = _according_source(token, according)
+            clause = token.head
+            if source is None or clause.i == token.i:
+                continue
+            skip = {t.i for t in token.subtree}
+            span = _content([t for t in clause.subtree if t.i not in skip])
+            if span is None:
+                continue
+            found.append(_Found(span[0], span[1], "indirect", token, according, source))
+            continue
+        if not (_speech_verb(token, lexicon) or (token.pos_ == "VERB" and token.lemma_.lower() in lexicon.cognition)):
+            continue
+        complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
+        if complement is None:
+            continue
+        span = _content(list(complement.subtree))
+        if span is None or _overlaps(span[0], span[1], taken):
+            continue
+        source = subject_of(token)
+        if source is None:
+            continue
+        found.append(_Found(span[0], span[1], "indirect", token, None, source))
+    for item in found:
+        if _overlaps(item.start, item.end, quoted):
+            item.kind = "mixed"
+    return found
+
+
+def _embedded(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    """Quoted phrases no cue of saying took: the clause of the verb that governs each becomes a mixed
+    attribution to that verb's subject (``Clinton cited his references to her as "Miss Piggy"``), as
+    PolNeAR annotates them."""
+    taken = [(f.start, f.end) for f in found]
+    extra: list[_Found] = []
+    for start, end in quoted:
+        if _overlaps(start, end, taken):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        verb = span.root
+        path = verb
+        while verb.pos_ not in _VERBAL and verb.head.i != verb.i:
+            path, verb = verb, verb.head
+        if verb.pos_ not in _VERBAL or verb.i == path.i:
+            continue
+        if path.i < verb.i:
+            tokens = list(path.subtree)
+        else:
+            tokens = [t for child in verb.rights if child.dep_ not in {"punct", "cc", "conj"}
+                      for t in child.subtree]
+        content = _content(tokens)
+        if content is None:
+            continue
+        subject = subject_of(verb)
+        if subject is not None and any(start <= t.idx < end for t in subject.subtree):
+            subject = None
+        item = _Found(min(content[0], start), max(content[1], end), "mixed", verb, None, subject)
+        extra.append(item)
+        taken.append((item.start, item.end))
+    return extra
+
+
+def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
+    """Every attribution of a parsed article: direct quotations, reported speech with quoted phrases
+    (mixed) and reported speech or thought (indirect), in text order.
+
+    ``doc`` is the article parsed by :mod:`eventwire.parse`; ``lexicon`` defaults to
+    ``data/quotes.toml``. Each :class:`Quote` has the quoted or reported span (quote marks included),
+    the source mention as written (``speaker_start``/``speaker_end``), the resolved ``speaker`` name (a
+    pronoun or "the spokesman" resolved to the person the article named before it, a short name to
+    its fullest form; an anonymous source keeps its description), the cue and its span, and the kind.
+
+    >>> [(q.speaker, q.cue) for q in attribute(nlp('"We won," said Jane Doe.'))]  # doctest: +SKIP
+    [('Jane Doe', 'said')]
+    """
+    lexicon = lexicon or load_lexicon()
+    quoted = quoted_spans(doc.text)
+    found = _direct(doc, quoted, lexicon)
+    found += _reported(doc, quoted, found, lexicon)
+    found += _embedded(doc, quoted, found)
+    found.sort(key=lambda f: (f.start, f.end))
+    people = People(doc, quoted, lexicon)
+    quotes: list[Quote] = []
+    text = doc.text
+    for item in found:
+        mention: Mention | None = mention_of(item.source) if item.source is not None else None
+        speaker = speaker_start = speaker_end = None
+        if mention is not None:
+            speaker = people.resolve(mention)
+            speaker_start = doc[mention.start].idx
+            last = doc[mention.end - 1]
+            speaker_end = last.idx + len(last.text)
+            if doc[mention.head].lower_ not in lexicon.personal and doc[mention.head].pos_ == "PROPN":
+                people.add(mention.start, speaker)
+        cue_start = cue_end = None
+        cue = None
+        if item.cue is not None:
+            last_cue = doc[item.cue_end - 1] if item.cue_end is not None else item.cue
+            cue_start, cue_end = item.cue.idx, last_cue.idx + len(last_cue.text)
+            cue = text[cue_start:cue_end]
+        quotes.append(Quote(text=text[item.start:item.end], start=item.start, end=item.end, speaker=speaker,
+                            speaker_start=speaker_start, speaker_end=speaker_end, cue=cue,
+                            direct=item.kind == "direct", kind=item.kind, cue_start=cue_start,
+                            cue_end=cue_end))
+    return tuple(quotes)
