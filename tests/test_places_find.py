@@ -243,3 +243,10 @@ def test_find_cuts_and_grows_entities_to_gazetteer_names(nlp: Language, gazettee
     assert found(nlp, gazetteer, "Polio cases rose in Angola and the Democratic Republic of the Congo.") == [
         "Angola", "Democratic Republic of the Congo"]
     assert found(nlp, gazetteer, "Poultry was culled across Hebei province last week.") == ["Hebei"]
+
+
+def test_find_unknown_name_needs_a_cue(nlp: Language, gazetteer: Gazetteer) -> None:
+    assert found(nlp, gazetteer, "Shelling hit the village of Zummurudabad.") == ["Zummurudabad"]
+    assert nlp("Residents fled Zummurudabad on Monday.").ents[0].label_ == "GPE"
+    assert found(nlp, gazetteer, "Residents fled Zummurudabad on Monday.") == []
+    assert found(nlp, gazetteer, "Shares of Wavepiston rose in Zummurudabad.") == ["Zummurudabad"]

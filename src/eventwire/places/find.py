@@ -3,7 +3,8 @@
 :func:`find` reads two sources and guards both against false matches:
 
 * **the model's entities** — GPE, LOC and FAC spans are place names (trimmed of a leading "the" and a
-  trailing possessive; a lower-case span such as "us" is not). Spans the model labels otherwise are
+  trailing possessive; a lower-case span such as "us" is not; a GPE or LOC the gazetteer does not know
+  needs a cue such as "in" before it — most such spans name firms and people). Spans the model labels otherwise are
   taken when the gazetteer says the whole span is a country, division, region or large city ("Chad",
   "the Sahel") or when the words around it say it is a place: "the village of X", "X is a town in …",
   "X governorate", or a preposition such as "in" before a name shaped like an Arabic place name
@@ -157,6 +158,9 @@ class _Finder:
         if label in PLACE_LABELS:
             if self._person_word(span) and not self._strong(self._candidates(text), span):
                 return None  # "Modi" after "Narendra Modi", labelled GPE
+            if label != "FAC" and not self._candidates(text) and not self._tiled(span) and not (
+                    self._place_cue(span) or self._after_locative(span)):
+                return None  # unknown, and nothing around it says place: mostly firms and people
             return "ner"
         if all(t.lower_ in self.cues.directions for t in span if t.is_alpha):
             return None  # "Western", "Southern": a direction the model calls a group or a person
