@@ -108,3 +108,15 @@ def test_article_store_round_trip(article: Article) -> None:
 def test_content_id_is_stable_and_short() -> None:
     assert content_id("abc") == content_id("abc") != content_id("abd")
     assert len(content_id("abc")) == 20
+
+
+def test_json_keys_cover_every_field_of_the_span_records() -> None:
+    """A field added to a record but not to its JSON keys would be dropped by the store without a word."""
+    from dataclasses import fields
+
+    from eventwire import records
+
+    for cls, keys in ((records.Entity, records._ENTITY), (records.Actor, records._ACTOR),
+                      (records.Place, records._PLACE), (records.TimeRef, records._TIME),
+                      (records.Quote, records._QUOTE), (records.Amount, records._AMOUNT)):
+        assert [f.name for f in fields(cls)] == list(keys), cls.__name__

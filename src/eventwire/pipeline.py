@@ -1,4 +1,5 @@
-"""The pipeline: ingest → clean → parse → places → store, in one process or a local process pool.
+"""The pipeline: ingest → clean → parse → places, times, amounts, quotes, checks → store, in one process
+or a local process pool.
 
 :func:`process` is the per-batch stage function (pure but for the model and gazetteer handed in);
 :func:`extract` runs it in this process for a one-off; :func:`run` streams a corpus through a pool of
@@ -19,8 +20,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from eventwire.amounts import quantify
+from eventwire.checks import check
 from eventwire.clean import clean
 from eventwire.config import Config
 from eventwire.errors import EventwireError, ModelError
@@ -28,8 +31,10 @@ from eventwire.gazetteer import Gazetteer
 from eventwire.ingest import ingest, input_hash
 from eventwire.parse import load_model, parse
 from eventwire.places import locate
+from eventwire.quotes import attribute
 from eventwire.records import Article, Document, Extractor, Problem, content_id
 from eventwire.store import RunSummary, Store
+from eventwire.times import normalize_times
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -106,20 +111,32 @@ def process(nlp: Language, documents: Sequence[Document], *, extractor: Extracto
             results.append(Problem(severity="error", code="EW299", where=document.source.path,
                                    message=f"internal error while cleaning ({exc!r}); please report it"))
     articles = [r for r in results if isinstance(r, Article)]
-    parsed = iter([_with_places(article, doc, gazetteer)
+    parsed = iter([_with_extracts(article, doc, gazetteer)
                    for article, doc in parse(nlp, articles, batch_size=batch_size)])
     return [next(parsed) if isinstance(r, Article) else r for r in results]
 
 
-def _with_places(article: Article, doc: Doc, gazetteer: Gazetteer | None) -> Article:
-    """The article with its places; a failure of the places stage leaves them empty, never loses the article."""
-    if gazetteer is None:
-        return article
+def _stage(article: Article, name: str, run: Callable[[], Any]) -> Any:
+    """One extract stage's result, or ``None`` when it fails: a bug of ours on odd input must not stop
+    the run or lose the article; it is logged and the article keeps the other stages' results."""
     try:
-        return replace(article, places=locate(doc, gazetteer))
-    except Exception:  # a bug of ours on odd input must not stop the run: log it, keep the article
-        log.exception("locating places failed on %s; the article is kept without places", article.source.path)
-        return article
+        return run()
+    except Exception:
+        log.exception("the %s stage failed on %s; the article is kept without them", name, article.source.path)
+        return None
+
+
+def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None) -> Article:
+    """The article with what the extract stages find in its parse: places (with a gazetteer), times,
+    amounts, quotes, and the checks over them."""
+    places = _stage(article, "places", lambda: locate(doc, gazetteer)) if gazetteer is not None else None
+    times = _stage(article, "times", lambda: normalize_times(doc, article.published))
+    amounts = _stage(article, "amounts", lambda: quantify(doc))
+    quotes = _stage(article, "quotes", lambda: attribute(doc))
+    flags = _stage(article, "checks", lambda: check(doc, sections=article.sections, amounts=amounts or (),
+                                                      times=times or (), published=article.published))
+    return replace(article, places=places or (), times=times or (), amounts=amounts or (), quotes=quotes or (),
+                   flags=flags or ())
 
 
 def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,

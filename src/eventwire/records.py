@@ -271,7 +271,7 @@ _PLACE = ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", 
 _TIME = ("text", "start", "end", "value", "precision")
 _QUOTE = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct", "kind",
           "cue_start", "cue_end")
-_AMOUNT = ("text", "start", "end", "value", "unit", "kind")
+_AMOUNT = ("text", "start", "end", "value", "unit", "kind", "low", "high")
 _LOCATION = ("name", "lat", "lon", "country", "country_code", "admin1", "admin2", "geonameid", "geo_precision")
 
 
