@@ -39,6 +39,7 @@ Kind = Literal["direct", "mixed", "indirect"]
 KINDS: tuple[str, ...] = ("direct", "mixed", "indirect")
 """The values ``Quote.kind`` takes (see above)."""
 
+_NOT_CONTENT = frozenset({"punct", "cc", "conj"})
 _CLAUSE_END = frozenset({".", "!", "?", ";"})
 _AFTER_WINDOW = 14  # tokens after a quotation in which its cue may sit ("…," the senator from X said)
 _MARK_CHARS = OPENING + CLOSING + '"'
@@ -142,12 +143,11 @@ def _cue_before(doc: Doc, last: int, limit: int, lexicon: Lexicon) -> tuple[Toke
         return None
     bare = verb.lemma_.lower() in _BARE_CUES
     whole = end_token.text in {":", ","} or (bare and end_token.i == verb.i) or (
-        bare and end_token.lower_ == "that" and end_token.i == verb.i + 1)
+        end_token.lower_ == "that" and end_token.i == verb.i + 1)
     return verb, whole
 
 
-def _direct(doc: Doc, quoted: list[tuple[int, int]], lexicon: Lexicon) -> list[_Found]:
-    text = doc.text
+def _direct(doc: Doc, text: str, quoted: list[tuple[int, int]], lexicon: Lexicon) -> list[_Found]:
     paras = _Paragraphs(text)
     found: list[_Found] = []
     for number, (start, end) in enumerate(quoted):
@@ -167,14 +167,15 @@ def _direct(doc: Doc, quoted: list[tuple[int, int]], lexicon: Lexicon) -> list[_
             kind: Kind = "mixed" if lead < start else "direct"
             found.append(_Found(lead, end, kind, verb, according, source))
             continue
+        if found and _continues(doc, text, found[-1], start, paras, lexicon):
+            found[-1].end = end
+            continue
         before = _cue_before(doc, span.start, max(previous_end, paragraph_start), lexicon)
         if before is not None:
             verb, whole = before
             if whole:
                 found.append(_Found(start, end, "direct", verb, None, subject_of(verb)))
-            continue  # a quoted phrase inside reported speech: the reported-speech pass takes it
-        if found and _continues(text, found[-1], start, paras):
-            found[-1].end = end
+            # else a quoted phrase inside reported speech: the reported-speech pass takes it
     return found
 
 
@@ -200,19 +201,27 @@ def _clause_start(text: str, limit: int, start: int) -> int:
     return lead_start
 
 
-def _continues(text: str, previous: _Found, start: int, paras: _Paragraphs) -> bool:
-    """A quotation without a cue continues the attribution before it: the second half of a quotation
-    split by its cue, or the next paragraph of the same speaker's words."""
+def _continues(doc: Doc, text: str, previous: _Found, start: int, paras: _Paragraphs, lexicon: Lexicon) -> bool:
+    """A quotation without a cue of its own continues the attribution before it: the second half of a
+    quotation split by its cue (``"…," he said. "…"``), or the next paragraph of the same speaker's
+    words. Between the two there may be only the first one's cue clause."""
     between = text[previous.end:start]
-    if between.count("\n\n") > 1 or len(between) > 200:
+    if between.count("\n\n") > 1:
         return False
-    if "\n\n" in between and paras.of(start)[0] != start and text[paras.of(start)[0]:start].strip():
-        return False  # not the start of its paragraph
-    cue_inside = previous.cue is not None and previous.end <= previous.cue.idx < start
-    words = between.strip()
+    paragraph_start = paras.of(start)[0]
+    if "\n\n" in between and text[paragraph_start:start].strip():
+        return False  # a new paragraph must open with the quotation
+    span = doc.char_span(previous.end, start, alignment_mode="contract")
+    words = [t for t in span if not t.is_space] if span is not None else []
     if not words:
-        return True
-    return cue_inside and sum(words.count(p) for p in ".!?") <= 1
+        return not between.strip()
+    if previous.cue is None or not previous.end <= previous.cue.idx < start or len(words) > 25:
+        return False
+    if words[-1].text not in {".", ",", ":", "!", "?", ";"}:
+        return False
+    if sum(t.text in _CLAUSE_END for t in words) > 1:
+        return False
+    return not any(_speech_verb(t, lexicon) and t.i != previous.cue.i for t in words)
 
 
 def _content(tokens: list[Token]) -> tuple[int, int] | None:
@@ -224,7 +233,16 @@ def _content(tokens: list[Token]) -> tuple[int, int] | None:
         tokens.pop(0)
     if not tokens:
         return None
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    doc = tokens[0].doc
+    marks = sum(1 for t in tokens for m in t.text if m in _MARK_CHARS)
+    if marks % 2 and tokens[-1].i + 1 < len(doc):
+        following = doc[tokens[-1].i + 1]  # the closing mark the clause's parse left outside it
+        if following.text in CLOSING or following.text == '"':
+            end = following.idx + len(following.text)
+        elif following.text in {",", "."} and tokens[-1].i + 2 < len(doc) and doc[tokens[-1].i + 2].text in CLOSING + '"':
+            end = doc[tokens[-1].i + 2].idx + 1
+    return start, end
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -235,13 +253,24 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+def _quoted_tokens(doc: Doc, quoted: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens inside quotations."""
+    inside: set[int] = set()
+    for start, end in quoted:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            inside.update(range(span.start, span.end))
+    return inside
+
+
 def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lexicon: Lexicon) -> list[_Found]:
     """Reported speech and thought: the clausal complement of a cue verb, and "according to X"."""
     used = {f.cue.i for f in direct if f.cue is not None}
     taken = [(f.start, f.end) for f in direct]
     found: list[_Found] = []
+    inside = _quoted_tokens(doc, quoted)
     for token in doc:
-        if token.i in used or _inside(token.idx, token.idx + 1, quoted):
+        if token.i in used or token.i in inside:
             continue
         according = _according(token, lexicon) if token.lower_ == lexicon.according[0][0] else None
         if according is not None:
@@ -260,7 +289,11 @@ def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lex
         complement = next((c for c in token.children if c.dep_ == "ccomp"), None)
         if complement is None:
             continue
-        span = _content(list(complement.subtree))
+        tokens = list(complement.subtree)
+        if complement.i > token.i:  # what follows the complement in the sentence belongs to it too
+            tokens += [t for child in token.rights if child.i > complement.i and child.dep_ not in _NOT_CONTENT
+                       for t in child.subtree]
+        span = _content(tokens)
         if span is None or _overlaps(span[0], span[1], taken):
             continue
         source = subject_of(token)
@@ -273,14 +306,21 @@ def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lex
     return found
 
 
-def _embedded(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+def _title(quoted: str) -> bool:
+    """A quoted name or title ("Saturday Night Live", "The Art of the Deal"): every word capitalized
+    but the small ones."""
+    words = [w for w in quoted.strip(_MARK_CHARS + " ,.").split() if w.isalpha()]
+    return bool(words) and all(w[0].isupper() or len(w) <= 3 for w in words) and words[0][0].isupper()
+
+
+def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
     """Quoted phrases no cue of saying took: the clause of the verb that governs each becomes a mixed
     attribution to that verb's subject (``Clinton cited his references to her as "Miss Piggy"``), as
     PolNeAR annotates them."""
     taken = [(f.start, f.end) for f in found]
     extra: list[_Found] = []
     for start, end in quoted:
-        if _overlaps(start, end, taken):
+        if _overlaps(start, end, taken) or _title(text[start:end]):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -289,7 +329,7 @@ def _embedded(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found]) -> l
         path = verb
         while verb.pos_ not in _VERBAL and verb.head.i != verb.i:
             path, verb = verb, verb.head
-        if verb.pos_ not in _VERBAL or verb.i == path.i:
+        if verb.pos_ != "VERB" or verb.i == path.i:
             continue
         if path.i < verb.i:
             tokens = list(path.subtree)
@@ -303,6 +343,38 @@ def _embedded(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found]) -> l
         if subject is not None and any(start <= t.idx < end for t in subject.subtree):
             subject = None
         item = _Found(min(content[0], start), max(content[1], end), "mixed", verb, None, subject)
+        extra.append(item)
+        taken.append((item.start, item.end))
+    return extra
+
+
+_SOURCE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "prep"})
+
+
+def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexicon: Lexicon) -> list[_Found]:
+    """What a named person, group or a personal pronoun is said to do with words or views — accuse,
+    endorse, call for, criticize — beyond the verbs of saying: the verb's complement, as PolNeAR counts
+    these attributions. Quotation-free clauses only (the passes before take those with quote marks)."""
+    taken = [(f.start, f.end) for f in found]
+    used = {f.cue.i for f in found if f.cue is not None}
+    extra: list[_Found] = []
+    inside = _quoted_tokens(doc, quoted)
+    for token in doc:
+        if token.pos_ != "VERB" or token.i in used or token.i in inside or token.dep_ in {"amod", "acl", "relcl"}:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None or not (subject.ent_type_ in _SOURCE_LABELS or subject.lower_ in lexicon.personal
+                                   or subject.lower_ in {"they", "we", "i"} or subject.pos_ == "PROPN"
+                                   or subject.lemma_.lower() in lexicon.roles):
+            continue
+        tokens = [t for child in token.rights if child.dep_ not in _NOT_CONTENT for t in child.subtree]
+        if not any(child.dep_ in _COMPLEMENTS for child in token.rights) or len(tokens) < 3:
+            continue
+        span = _content(tokens)
+        if span is None or _overlaps(span[0], span[1], taken):
+            continue
+        item = _Found(span[0], span[1], "indirect", token, None, subject)
         extra.append(item)
         taken.append((item.start, item.end))
     return extra
@@ -322,14 +394,15 @@ def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
     [('Jane Doe', 'said')]
     """
     lexicon = lexicon or load_lexicon()
-    quoted = quoted_spans(doc.text)
-    found = _direct(doc, quoted, lexicon)
+    text = doc.text
+    quoted = quoted_spans(text)
+    found = _direct(doc, text, quoted, lexicon)
     found += _reported(doc, quoted, found, lexicon)
-    found += _embedded(doc, quoted, found)
+    found += _embedded(doc, text, quoted, found)
+    found += _stances(doc, quoted, found, lexicon)
     found.sort(key=lambda f: (f.start, f.end))
     people = People(doc, quoted, lexicon)
     quotes: list[Quote] = []
-    text = doc.text
     for item in found:
         mention: Mention | None = mention_of(item.source) if item.source is not None else None
         speaker = speaker_start = speaker_end = None

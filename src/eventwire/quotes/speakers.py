@@ -87,10 +87,14 @@ class People:
         self.starts: list[int] = []
         self.names: list[str] = []
         self.full: dict[str, str] = {}
+        self.persons: list[tuple[int, int, str]] = []
+        """(start token, end token, name) of every person entity, quoted ones too."""
         for ent in doc.ents:
-            if ent.label_ not in _PERSON_LABELS or _inside(ent.start_char, quoted):
+            if ent.label_ not in _PERSON_LABELS:
                 continue
-            self.add(ent.start, _name(ent.text))
+            self.persons.append((ent.start, ent.end, _name(ent.text)))
+            if not _inside(ent.start_char, quoted):
+                self.add(ent.start, _name(ent.text))
 
     def add(self, token: int, name: str) -> None:
         """Remember that ``name`` is mentioned at ``token`` (a named speaker counts as a person)."""
@@ -130,14 +134,14 @@ class People:
         doc = self.doc
         span = doc[mention.start:mention.end]
         written = _name(span.text)
-        for ent in span.ents:
-            if ent.label_ in _PERSON_LABELS:
-                return self.fullest(_name(ent.text))
+        for start, end, name in self.persons:
+            if start < mention.end and mention.start < end:
+                return self.fullest(name)
         head = doc[mention.head]
         lower = head.lower_
         if lower in self.lexicon.personal:
             return self.before(mention.start) or written
-        if head.pos_ == "PROPN" and not any(e.label_ in {"ORG", "GPE", "NORP"} for e in span.ents):
+        if head.pos_ == "PROPN" and not any(t.ent_type_ in {"ORG", "GPE", "NORP"} for t in span):
             return self.fullest(written)
         if head.lemma_.lower() in self.lexicon.roles and doc[mention.start].lower_ in {"the", "this", "that"}:
             return self.before(mention.start, head.lemma_.lower()) or written
