@@ -191,3 +191,30 @@ def test_run_refuses_an_id_that_another_file_already_uses(tmp_path: Path) -> Non
         rows = dict(con.execute("SELECT id, source_path FROM articles").fetchall())
     # the first file keeps its article 1; within b.jsonl the later line 3 updates id 2 (same file)
     assert rows == {"1": f"{first}:1", "2": f"{second}:3"}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("task", ["times", "quotes"])
+def test_eval_times_and_quotes_on_a_small_gold_file(tmp_path: Path, task: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI scores a gold file of the shared formats; written here, two sentences each."""
+    gold = tmp_path / f"{task}.jsonl"
+    text = 'The talks ended on Monday. "We will return," said Anna Berg.'
+    if task == "times":
+        row = {"id": "t1", "text": text, "dct": "2019-03-20",
+               "timexes": [{"start": 19, "end": 25, "text": "Monday", "type": "DATE", "value": "2019-03-18"}]}
+    else:
+        start = text.index('"')
+        row = {"id": "q1", "text": text, "quotes": [{
+            "quote": text[start:start + 18], "quote_start": start, "quote_end": start + 18,
+            "speaker": "Anna Berg", "speaker_start": text.index("Anna"), "speaker_end": len(text) - 1,
+            "cue": "said", "cue_start": text.index("said"), "cue_end": text.index("said") + 4,
+            "quote_fragments": [[start, start + 18]], "type": "direct"}]}
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert main(["eval", str(gold), "--task", task]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    if task == "times":
+        assert scores["relaxed"]["f1"] == 1.0 and scores["value_accuracy"] == 1.0
+    else:
+        assert scores["direct_mixed"]["f1"] == 1.0
+    assert main(["eval", str(tmp_path / "missing.jsonl"), "--task", task]) == 1

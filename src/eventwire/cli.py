@@ -73,9 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("eval", help="score against a gold file from ../shared/data")
     p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
-    p.add_argument("--task", choices=("clean", "places"), required=True,
+    p.add_argument("--task", choices=("clean", "places", "times", "quotes"), required=True,
                    help="clean: body F1 and title; places: resolution given the gold spans, and the whole "
-                        "path (finding and resolving)")
+                        "path (finding and resolving); times: TempEval-3 span F1 and value accuracy; "
+                        "quotes: quote-span F1 and speaker accuracy")
     p.add_argument("--gazetteer", type=Path, help="places: the index file (default: the cached one)")
     return parser
 
@@ -143,6 +144,17 @@ def _dispatch(args: argparse.Namespace) -> int:
                 scores["whole_path"] = evaluate_whole_path(args.gold, gazetteer, load_model(config.model))
                 scores["gazetteer"] = gazetteer.version
             print(json.dumps(scores, indent=2))
+            return 0
+        if args.task in ("times", "quotes"):
+            from eventwire.evaluate_quotes import evaluate_quotes
+            from eventwire.evaluate_times import evaluate_times
+            from eventwire.parse import load_model
+
+            if not args.gold.is_file():  # before loading the model
+                raise EvaluationError("gold file not found; the development sets live in ../shared/data",
+                                      where=str(args.gold))
+            evaluate = evaluate_times if args.task == "times" else evaluate_quotes
+            print(json.dumps(evaluate(args.gold, load_model(config.model)), indent=2))
             return 0
         print(json.dumps(evaluate_clean(args.gold).as_dict(), indent=2))
         return 0
