@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -46,6 +47,7 @@ STRONG_KINDS = frozenset({"country", "admin1", "continent", "region"})
 STRONG_POPULATION = 100_000
 """A town this big may be named without a cue; smaller ones need one ("in X", "X village")."""
 MAX_NGRAM = 6
+_LINE_IN_CAPITALS = re.compile(r"^[A-Z]{2,}\b", re.MULTILINE)
 SEPARATORS = frozenset({"and", "&", ",", "-", "–", "/", "or"})
 """Words and marks between the names an entity lists ("Cattai and Wilberforce")."""
 DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
@@ -197,7 +199,7 @@ class _Finder:
     def _known_by_name(self, span: Span) -> bool:
         """The gazetteer has an entry under exactly this name (any name for countries and regions)."""
         key = name_key(span.text)
-        return any(c.kind in ("country", "continent", "region") or name_key(c.name) == key
+        return any(c.kind in ("country", "continent", "region") or (c.key or name_key(c.name)) == key
                    for c in self._candidates(span.text))
 
     def _extended(self, span: Span) -> Span:
@@ -280,10 +282,11 @@ class _Finder:
         """The place of a dateline in capitals: "SAN ANTONIO —", "HORRY COUNTY, SC (WMBF)", "WASHINGTON (AP)"
         at the start of a line, whatever the model made of it."""
         doc = self.doc
-        for token in doc:
-            line_start = token.i == 0 or "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_
-            if not line_start or not _capitals(token):
+        for line in _LINE_IN_CAPITALS.finditer(doc.text):
+            first = doc.char_span(line.start(), line.end(), alignment_mode="expand")
+            if first is None or first.start_char != line.start() or not _capitals(first[0]):
                 continue
+            token = first[0]
             end = token.i
             while end < len(doc) and _capitals(doc[end]) and end - token.i < MAX_NGRAM:
                 end += 1
@@ -347,7 +350,7 @@ class _Finder:
         for candidate in candidates:
             if candidate.kind in ("country", "continent", "region"):
                 return True
-            if name_key(candidate.name) != key or (_is_acronym(span) and len(span.text) <= 3):
+            if (candidate.key or name_key(candidate.name)) != key or (_is_acronym(span) and len(span.text) <= 3):
                 continue
             if candidate.kind == "admin1" or candidate.population >= big:
                 return True
