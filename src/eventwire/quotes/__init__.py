@@ -44,10 +44,7 @@ _CLAUSE_END = frozenset({".", "!", "?", ";"})
 _AFTER_WINDOW = 14  # tokens after a quotation in which its cue may sit ("…," the senator from X said)
 _MARK_CHARS = OPENING + CLOSING + '"'
 _VERBAL = frozenset({"VERB", "AUX"})
-# Verbs that take a quotation right after them without a comma (``he said "…"``); after others a
-# quoted phrase is an object or a name (``to counter "…"``).
-_BARE_CUES = frozenset({"say", "ask", "add", "write", "tweet", "reply", "respond", "declare", "state",
-                        "announce", "tell"})
+
 
 
 @dataclass(slots=True)
@@ -141,7 +138,7 @@ def _cue_before(doc: Doc, last: int, limit: int, lexicon: Lexicon) -> tuple[Toke
         index -= 1
     if verb is None:
         return None
-    bare = verb.lemma_.lower() in _BARE_CUES
+    bare = verb.lemma_.lower() in lexicon.bare
     whole = end_token.text in {":", ","} or (bare and end_token.i == verb.i) or (
         end_token.lower_ == "that" and end_token.i == verb.i + 1)
     return verb, whole
@@ -297,7 +294,7 @@ def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lex
         if span is None or _overlaps(span[0], span[1], taken):
             continue
         source = subject_of(token)
-        if source is None:
+        if source is None and token.dep_ in {"amod", "acl", "relcl", "pcomp"}:
             continue
         found.append(_Found(span[0], span[1], "indirect", token, None, source))
     for item in found:

@@ -18,6 +18,8 @@ class Lexicon:
     """Verb lemma → the particles that make it a verb of saying ("point" + "out")."""
     cognition: frozenset[str]
     """Lemmas of verbs of thinking or intending: attributions of reported thought, never of quotes."""
+    bare: frozenset[str]
+    """Verbs that take a quotation right after them without a comma (``he said "…"``)."""
     according: tuple[tuple[str, ...], ...]
     """Multi-word cues whose object is the source, as lower-case words ("according", "to")."""
     personal: frozenset[str]
@@ -46,6 +48,7 @@ def load_lexicon() -> Lexicon:
         speech=frozenset(speech),
         particles={verb: frozenset(words) for verb, words in particles.items()},
         cognition=frozenset(data["cues"]["cognition"]),
+        bare=frozenset(data["cues"]["bare"]),
         according=tuple(tuple(phrase.split()) for phrase in data["cues"]["according"]),
         personal=frozenset(speakers["personal"]),
         unresolved=frozenset(speakers["unresolved"]),
