@@ -25,9 +25,13 @@ eval: $(STAMP)  ## accuracy figures on ../shared/data
 	$(BIN)/eventwire eval ../shared/data/clean/l3s-gn1-dev.jsonl --task clean
 	$(BIN)/eventwire eval ../shared/data/html/l3s-gn1-dev.jsonl --task clean
 	$(BIN)/python bench/places_eval.py
+	$(BIN)/python bench/times_eval.py
+	$(BIN)/python bench/quotes_eval.py
+	$(BIN)/python bench/checks_eval.py
 
 bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl; gazetteer load and lookups
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/stages_speed.py
 	$(BIN)/python bench/gazetteer_speed.py
 
 # The environment: pinned, hash-checked dependencies from requirements.lock, then eventwire itself.
