@@ -250,3 +250,12 @@ def test_find_unknown_name_needs_a_cue(nlp: Language, gazetteer: Gazetteer) -> N
     assert nlp("Residents fled Zummurudabad on Monday.").ents[0].label_ == "GPE"
     assert found(nlp, gazetteer, "Residents fled Zummurudabad on Monday.") == []
     assert found(nlp, gazetteer, "Shares of Wavepiston rose in Zummurudabad.") == ["Zummurudabad"]
+
+
+def test_find_town_the_model_calls_an_organisation(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "The virus came under fire from officials in Dogubayazit, where three siblings died."
+    assert nlp(text).ents[0].label_ == "ORG"
+    assert found(nlp, gazetteer, text) == ["Dogubayazit"]
+    listed = "Rongo, Siaya, Kisumu, Bondo, Nyando, Kisii and Wajir are among them."
+    # Nyando, an organisation to the model, is only "Nyando District" to the gazetteer: not taken.
+    assert found(nlp, gazetteer, listed) == ["Rongo", "Siaya", "Kisumu", "Bondo", "Kisii", "Wajir"]

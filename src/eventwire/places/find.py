@@ -48,6 +48,7 @@ STRONG_POPULATION = 100_000
 """A town this big may be named without a cue; smaller ones need one ("in X", "X village")."""
 MAX_NGRAM = 6
 _LINE_IN_CAPITALS = re.compile(r"^[A-Z]{2,}\b", re.MULTILINE)
+LIST_JOINS = frozenset({",", "and", "or"})
 SEPARATORS = frozenset({"and", "&", ",", "-", "–", "/", "or"})
 """Words and marks between the names an entity lists ("Cattai and Wilberforce")."""
 DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
@@ -145,7 +146,43 @@ class _Finder:
                 found.append(Found(_mention(part), "entity", ent.label_))
         for run in _runs(self.doc, self.cues.connectors):
             found.extend(self._gazetteer_names(run))
+        found.extend(self._listed_with_places(found))
         return _without_overlaps(found)
+
+    def _listed_with_places(self, found: list[Found]) -> list[Found]:
+        """Entities of other labels that the gazetteer knows by name, listed next to places found
+        ("Rongo, Siaya, Kisumu"; "Temryuk and Anapa"): a list of places holds places."""
+        starts = {f.mention.start for f in found}
+        ends = {f.mention.end for f in found}
+        added: list[Found] = []
+        pending = [ent for ent in self.doc.ents if ent.label_ in ("ORG", "PERSON", "PRODUCT", "WORK_OF_ART")
+                   and ent.start_char not in starts and len(ent) <= 3]
+        changed = True
+        while changed:
+            changed = False
+            for ent in list(pending):
+                span = _trim(ent)
+                if span is None or not self._listed(span, starts, ends):
+                    continue
+                pending.remove(ent)
+                if (self._person_word(span) or self._after_title(span) or not self._known_by_name(span)
+                        or span.text.lower() in self.cues.stopwords):
+                    continue
+                added.append(Found(_mention(span), "cue", ent.label_))
+                starts.add(span.start_char)
+                ends.add(span.end_char)
+                changed = True
+        return added
+
+    def _listed(self, span: Span, starts: set[int], ends: set[int]) -> bool:
+        doc = self.doc
+        if span.start >= 2 and doc[span.start - 1].lower_ in LIST_JOINS:
+            before = doc[span.start - 2]
+            if before.idx + len(before.text) in ends:
+                return True
+        if span.end + 1 < len(doc) and doc[span.end].lower_ in LIST_JOINS:
+            return doc[span.end + 1].idx in starts
+        return False
 
     # --- entities -------------------------------------------------------------------------------
 
@@ -175,6 +212,8 @@ class _Finder:
             return None
         if self._strong(self._candidates(text), span):
             return "entity"
+        if len(span) <= 3 and self._after_locative(span) and self._known_by_name(span):
+            return "cue"  # "officials in Dogubayazit", the town labelled an organisation
         return None
 
     def _names_in(self, span: Span, label: str) -> list[Span]:
@@ -332,7 +371,7 @@ class _Finder:
             return False
         candidates = self._candidates(span.text)
         if not candidates:
-            return False
+            return not acronym and self._place_cue(span)  # "the village of Cellardyke"
         if acronym and len(span.text) <= 3:
             return any(c.kind in STRONG_KINDS for c in candidates)
         return self._strong(candidates, span) or self._place_cue(span) or self._after_locative(span)
