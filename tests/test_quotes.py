@@ -161,6 +161,20 @@ def test_attribute_scare_quotes_are_no_direct_quote(nlp: Language) -> None:
     assert not [q for q in quotes_of(nlp, text) if q.kind == "direct"]
 
 
+@pytest.mark.model
+def test_attribute_verbs_of_having_and_doing_are_no_stance(nlp: Language) -> None:
+    text = "The farmers say nothing. They don't have any land near the river and lost their cattle."
+    assert not [q for q in quotes_of(nlp, text) if q.cue in {"have", "lost"}]
+
+
+@pytest.mark.model
+def test_attribute_stance_verb_with_named_subject(nlp: Language) -> None:
+    text = "Maria Lopez accused the ministry of hiding the damage to the dam."
+    quote = only(quotes_of(nlp, text))
+    assert quote.cue == "accused" and quote.kind == "indirect"
+    assert "the ministry of hiding the damage" in quote.text
+
+
 # --- the reference article and the gold --------------------------------------------------------------
 
 @pytest.mark.data

@@ -360,6 +360,8 @@ def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexic
     for token in doc:
         if token.pos_ != "VERB" or token.i in used or token.i in inside or token.dep_ in {"amod", "acl", "relcl"}:
             continue
+        if token.lemma_.lower() in lexicon.actions:
+            continue
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if subject is None or not (subject.ent_type_ in _SOURCE_LABELS or subject.lower_ in lexicon.personal
                                    or subject.lower_ in {"they", "we", "i"} or subject.pos_ == "PROPN"

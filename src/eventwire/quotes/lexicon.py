@@ -20,6 +20,8 @@ class Lexicon:
     """Lemmas of verbs of thinking or intending: attributions of reported thought, never of quotes."""
     bare: frozenset[str]
     """Verbs that take a quotation right after them without a comma (``he said "…"``)."""
+    actions: frozenset[str]
+    """Verbs of having, moving and doing: never the cue of a stance ("They have land")."""
     according: tuple[tuple[str, ...], ...]
     """Multi-word cues whose object is the source, as lower-case words ("according", "to")."""
     personal: frozenset[str]
@@ -49,6 +51,7 @@ def load_lexicon() -> Lexicon:
         particles={verb: frozenset(words) for verb, words in particles.items()},
         cognition=frozenset(data["cues"]["cognition"]),
         bare=frozenset(data["cues"]["bare"]),
+        actions=frozenset(data["cues"]["actions"]),
         according=tuple(tuple(phrase.split()) for phrase in data["cues"]["according"]),
         personal=frozenset(speakers["personal"]),
         unresolved=frozenset(speakers["unresolved"]),
