@@ -199,7 +199,7 @@ def test_attribute_reference_article(nlp: Language) -> None:
     assert article.text[bali.speaker_start:bali.speaker_end] == "he"
     anonymous = [q for q in direct if q.speaker and q.speaker.startswith("a man who spent")]
     assert len(anonymous) == 1
-    assert "four and a half years" in anonymous[0].speaker
+    assert "four and a half years" in (anonymous[0].speaker or "")
 
 
 @pytest.mark.data
