@@ -89,6 +89,20 @@ def test_attribute_split_quote_is_one_attribution(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_attribute_split_quote_whose_second_half_is_the_complement(nlp: Language) -> None:
+    text = "“We have every reason to talk,” he said of the two parties, “because neither can govern alone.”"
+    quote = only(quotes_of(nlp, text))
+    assert (quote.start, quote.end, quote.kind) == (0, len(text), "direct")
+
+
+@pytest.mark.model
+def test_attribute_quote_then_new_sentence_with_cue(nlp: Language) -> None:
+    text = "She praised the plan as “a fine piece of work for all of us.” He adds, “The rest can wait.”"
+    direct = [q for q in quotes_of(nlp, text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["“The rest can wait.”"]
+
+
+@pytest.mark.model
 def test_attribute_quote_continues_over_paragraphs(nlp: Language) -> None:
     text = ("“The convoy left at dawn,” the commander, Yusuf Demir, said.\n\n"
             "“Nobody stopped it on the road.”\n\nThe ministry did not comment.")

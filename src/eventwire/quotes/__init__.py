@@ -96,15 +96,20 @@ def _speech_verb(token: Token, lexicon: Lexicon) -> bool:
     return words is not None and any(c.dep_ == "prt" and c.lower_ in words for c in token.children)
 
 
-def _reports_other(verb: Token, quote_start: int, quote_end: int) -> bool:
-    """The verb has a clausal complement of its own outside the quotation (``He said he would go``)."""
+def _reports_other(verb: Token, quoted: list[tuple[int, int]]) -> bool:
+    """The verb has a clausal complement of its own after it and outside every quotation (``"…," he
+    said he would go``). A complement before the verb is the quotation's own lead clause (``The plan
+    "failed," he said``), one inside a later quotation its second half (``"…," he said, "because …"``)."""
     for child in verb.children:
-        if child.dep_ == "ccomp" and not quote_start <= child.idx < quote_end:
+        if child.dep_ != "ccomp":
+            continue
+        edge = child.left_edge if child.i > verb.i else child
+        if not (edge.text in _MARK_CHARS or _inside(edge.idx, edge.idx + 1, quoted)):
             return True
     return False
 
 
-def _cue_after(doc: Doc, first: int, limit: int, quote: tuple[int, int],
+def _cue_after(doc: Doc, first: int, limit: int, quoted: list[tuple[int, int]],
                lexicon: Lexicon) -> tuple[Token, int | None] | None:
     """A cue in the clause right after a quotation: ``"…," she said`` / ``"…," said X``."""
     for token in doc[first:min(len(doc), first + _AFTER_WINDOW)]:
@@ -113,7 +118,7 @@ def _cue_after(doc: Doc, first: int, limit: int, quote: tuple[int, int],
         according = _according(token, lexicon)
         if according is not None:
             return token, according
-        if _speech_verb(token, lexicon) and not _reports_other(token, *quote):
+        if _speech_verb(token, lexicon) and not _reports_other(token, quoted):
             return token, None
     return None
 
@@ -155,8 +160,8 @@ def _direct(doc: Doc, text: str, quoted: list[tuple[int, int]], lexicon: Lexicon
         previous_end = quoted[number - 1][1] if number else 0
         paragraph_start = paras.of(start)[0]
         after = None
-        if _ends_utterance(text, start, end):
-            after = _cue_after(doc, span.end, min(next_start, paras.of(end - 1)[1]), (start, end), lexicon)
+        if _ends_utterance(text, start, end) and not _sentence_follows(doc, text, start, end, span.end):
+            after = _cue_after(doc, span.end, min(next_start, paras.of(end - 1)[1]), quoted, lexicon)
         if after is not None:
             verb, according = after
             source = _according_source(verb, according) if according is not None else subject_of(verb)
@@ -183,6 +188,15 @@ def _ends_utterance(text: str, start: int, end: int) -> bool:
     if inner[-1:] in {",", "?", "!", "—", "–", "-", "…", ":"}:
         return True
     return inner[-1:] == "." and len(inner.split()) >= 3
+
+
+def _sentence_follows(doc: Doc, text: str, start: int, end: int, following: int) -> bool:
+    """A quotation ending with a full stop is followed by a new sentence (``"…." He adds, "…"``), not by
+    its own cue."""
+    if not text[start:end].rstrip(_MARK_CHARS + " \n").endswith("."):
+        return False
+    word = next((t for t in doc[following:following + 3] if not t.is_space and not t.is_punct), None)
+    return word is not None and word.text[:1].isupper()
 
 
 def _clause_start(text: str, limit: int, start: int) -> int:
