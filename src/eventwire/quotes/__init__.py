@@ -31,7 +31,7 @@ from eventwire.quotes.speakers import Mention, People, mention_of, subject_of
 from eventwire.records import Quote
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["KINDS", "attribute", "load_lexicon", "quoted_spans"]
 
@@ -103,7 +103,9 @@ def _reports_other(verb: Token, quoted: list[tuple[int, int]]) -> bool:
     for child in verb.children:
         if child.dep_ != "ccomp":
             continue
-        edge = child.left_edge if child.i > verb.i else child
+        if child.i < verb.i:
+            continue
+        edge = child.left_edge
         if not (edge.text in _MARK_CHARS or _inside(edge.idx, edge.idx + 1, quoted)):
             return True
     return False
@@ -226,13 +228,16 @@ def _continues(doc: Doc, text: str, previous: _Found, start: int, paras: _Paragr
     words = [t for t in span if not t.is_space] if span is not None else []
     if not words:
         return not between.strip()
-    if previous.cue is None or not previous.end <= previous.cue.idx < start or len(words) > 25:
+    if previous.cue is None or not previous.end <= previous.cue.idx < start or len(words) > 60:
         return False
     if words[-1].text not in {".", ",", ":", "!", "?", ";"}:
         return False
     if sum(t.text in _CLAUSE_END for t in words) > 1:
         return False
-    return not any(_speech_verb(t, lexicon) and t.i != previous.cue.i for t in words)
+    # another cue of saying starts an attribution of its own, unless it sits in a clause of the first
+    # cue's (``said Murphy, using a term …``, ``…, who has said …``)
+    return not any(_speech_verb(t, lexicon) and t.i != previous.cue.i and t.dep_ in {"ROOT", "conj", "ccomp"}
+                   for t in words)
 
 
 def _content(tokens: list[Token]) -> tuple[int, int] | None:
@@ -324,6 +329,15 @@ def _title(quoted: str) -> bool:
     return bool(words) and all(w[0].isupper() or len(w) <= 3 for w in words) and words[0][0].isupper()
 
 
+def _root(span: Span) -> Token:
+    """The token of a span whose head lies outside it, quote marks and punctuation left aside."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    for token in words:
+        if not span.start <= token.head.i < span.end or token.head.i == token.i:
+            return token
+    return span.root
+
+
 def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
     """Quoted phrases no cue of saying took: the clause of the verb that governs each becomes a mixed
     attribution to that verb's subject (``Clinton cited his references to her as "Miss Piggy"``), as
@@ -336,9 +350,13 @@ def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_F
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        verb = span.root
+        verb = _root(span)
         path = verb
         while verb.pos_ not in _VERBAL and verb.head.i != verb.i:
+            path, verb = verb, verb.head
+        if verb.i == path.i or verb.pos_ == "AUX":
+            # the quotation is a clause of its own, or a copula's ("Rubio was "a lightweight""): the
+            # verb that clause hangs on governs it
             path, verb = verb, verb.head
         if verb.pos_ != "VERB" or verb.i == path.i:
             continue
