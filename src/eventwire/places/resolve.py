@@ -90,6 +90,8 @@ class _Name:
     """Index of the mention right after ", " that may contain this one."""
     priors: dict[int, float] = field(default_factory=dict)
     """Prior score of each candidate, by candidate id."""
+    own: Counter[str] = field(default_factory=Counter)
+    """Country evidence that this name and its repetitions gave themselves: not evidence for them."""
     shadowed: set[int] = field(default_factory=set)
     """Ids of divisions with a town of the same name inside them."""
 
@@ -209,15 +211,22 @@ def _inside(place: Candidate, admin: Candidate) -> bool:
 def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) -> Counter[str]:
     """How often each country is named, implied by a demonym or by an unambiguous name."""
     found: Counter[str] = Counter()
+    by_key: dict[str, Counter[str]] = {}
     for name in names:
         if not name.candidates or name.candidates[0].fuzzy:
             continue
         codes = {c.country_code for c in name.candidates}
         best = max(name.candidates, key=lambda c: name.priors[c.id])
+        code = None
         if best.kind == "country" and best.country_code:
-            found[best.country_code] += 1
+            code = best.country_code
         elif len(codes) == 1 and None not in codes:
-            found[str(next(iter(codes)))] += 1
+            code = str(next(iter(codes)))
+        if code is not None:
+            found[code] += 1
+            by_key.setdefault(name.key, Counter())[code] += 1
+    for name in names:  # "Georgia" named thrice is no evidence that "Georgia" is the country
+        name.own = by_key.get(name.key, Counter())
     seen: dict[str, list[str]] = {}
     for word in _CAPITALIZED_WORD.findall(text):
         if not _DEMONYM_ENDING.search(word):
@@ -253,7 +262,7 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
            chosen: Sequence[Candidate | None],
            centre: tuple[float, float] | None) -> float:
     score = name.priors[candidate.id] - (FUZZY_PENALTY if candidate.fuzzy else 0.0)
-    if candidate.country_code and countries[candidate.country_code]:
+    if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         score += ARTICLE_COUNTRY_BONUS
     score += _containment(name, candidate, names, chosen)
     if candidate.kind == "place" and (candidate.country_code, candidate.admin1) in admin1s:
@@ -291,7 +300,7 @@ def _supported(name: _Name, candidate: Candidate, names: Sequence[_Name], countr
     A consonant skeleton finds "Dayr az Zawr" for "Deir al-Zour" but also Sumter for "Sumatra"; only the
     article's own countries make such a match believable.
     """
-    if candidate.country_code and countries[candidate.country_code]:
+    if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         return True
     return _containment(name, candidate, names, ()) > 0
 
