@@ -329,6 +329,23 @@ def _title(quoted: str) -> bool:
     return bool(words) and all(w[0].isupper() or len(w) <= 3 for w in words) and words[0][0].isupper()
 
 
+_EMBEDDING = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"})
+
+
+def _reporting(path: Token, verb: Token, lexicon: Lexicon) -> tuple[Token, Token]:
+    """The verb of saying or thinking a quotation's clause is reported by, a few clauses up
+    (``saying he would "never" diagnose …``), else the quotation's own verb."""
+    child, current = verb, verb
+    for _ in range(4):
+        if current.dep_ not in _EMBEDDING or current.head.i == current.i:
+            break
+        child, current = current, current.head
+        lemma = current.lemma_.lower()
+        if current.pos_ == "VERB" and (_speech_verb(current, lexicon) or lemma in lexicon.cognition):
+            return child, current
+    return path, verb
+
+
 def _root(span: Span) -> Token:
     """The token of a span whose head lies outside it, quote marks and punctuation left aside."""
     words = [t for t in span if not t.is_punct and not t.is_space]
@@ -338,10 +355,12 @@ def _root(span: Span) -> Token:
     return span.root
 
 
-def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_Found],
+              lexicon: Lexicon) -> list[_Found]:
     """Quoted phrases no cue of saying took: the clause of the verb that governs each becomes a mixed
     attribution to that verb's subject (``Clinton cited his references to her as "Miss Piggy"``), as
-    PolNeAR annotates them."""
+    PolNeAR annotates them. A word or two in quote marks under a verb of having or doing is a scare
+    quote (``passed "top secret" intelligence``), not somebody's words."""
     taken = [(f.start, f.end) for f in found]
     extra: list[_Found] = []
     for start, end in quoted:
@@ -360,6 +379,9 @@ def _embedded(doc: Doc, text: str, quoted: list[tuple[int, int]], found: list[_F
             path, verb = verb, verb.head
         if verb.pos_ != "VERB" or verb.i == path.i:
             continue
+        if verb.lemma_.lower() in lexicon.actions and len(text[start:end].split()) < 3:
+            continue
+        path, verb = _reporting(path, verb, lexicon)
         if path.i < verb.i:
             tokens = list(path.subtree)
         else:
@@ -429,7 +451,7 @@ def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
     quoted = quoted_spans(text)
     found = _direct(doc, text, quoted, lexicon)
     found += _reported(doc, quoted, found, lexicon)
-    found += _embedded(doc, text, quoted, found)
+    found += _embedded(doc, text, quoted, found, lexicon)
     found += _stances(doc, quoted, found, lexicon)
     found.sort(key=lambda f: (f.start, f.end))
     people = People(doc, quoted, lexicon)
