@@ -72,6 +72,14 @@ def test_attribute_curly_quote_with_inverted_cue(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_attribute_quote_without_comma_before_its_cue(nlp: Language) -> None:
+    text = "The river rose again overnight.\n\n“We will not leave our homes” said Maria Lopez, the mayor."
+    quote = only(quotes_of(nlp, text), "direct")
+    assert quote.text == "“We will not leave our homes”"
+    assert (quote.speaker, quote.cue) == ("Maria Lopez", "said")
+
+
+@pytest.mark.model
 def test_attribute_cue_before_quote_with_colon(nlp: Language) -> None:
     text = 'Farmers in the valley are worried. Peter Odhiambo told the radio station: "We have lost everything."'
     quote = only(quotes_of(nlp, text), "direct")

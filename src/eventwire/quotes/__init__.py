@@ -162,7 +162,8 @@ def _direct(doc: Doc, text: str, quoted: list[tuple[int, int]], lexicon: Lexicon
         previous_end = quoted[number - 1][1] if number else 0
         paragraph_start = paras.of(start)[0]
         after = None
-        if _ends_utterance(text, start, end) and not _sentence_follows(doc, text, start, end, span.end):
+        if (_ends_utterance(text, start, end) or _cue_follows(doc, span.end, lexicon)) \
+                and not _sentence_follows(doc, text, start, end, span.end):
             after = _cue_after(doc, span.end, min(next_start, paras.of(end - 1)[1]), quoted, lexicon)
         if after is not None:
             verb, according = after
@@ -190,6 +191,17 @@ def _ends_utterance(text: str, start: int, end: int) -> bool:
     if inner[-1:] in {",", "?", "!", "—", "–", "-", "…", ":"}:
         return True
     return inner[-1:] == "." and len(inner.split()) >= 3
+
+
+def _cue_follows(doc: Doc, following: int, lexicon: Lexicon) -> bool:
+    """A verb of saying comes right after the quotation, before or after its subject (``"…" said X``,
+    ``"…" she said``): the quotation ends there even without a comma."""
+    words = [t for t in doc[following:following + 4] if not t.is_space][:2]
+    if not words:
+        return False
+    if _speech_verb(words[0], lexicon):
+        return True
+    return len(words) == 2 and words[0].pos_ in {"PRON", "PROPN"} and _speech_verb(words[1], lexicon)
 
 
 def _sentence_follows(doc: Doc, text: str, start: int, end: int, following: int) -> bool:
