@@ -178,9 +178,10 @@ def _direct(doc: Doc, text: str, quoted: list[tuple[int, int]], lexicon: Lexicon
         before = _cue_before(doc, span.start, max(previous_end, paragraph_start), lexicon)
         if before is not None:
             verb, whole = before
-            if whole:
+            if whole and (len(text[start:end].split()) >= 4 or _ends_utterance(text, start, end)):
                 found.append(_Found(start, end, "direct", verb, None, subject_of(verb)))
-            # else a quoted phrase inside reported speech: the reported-speech pass takes it
+            # else a quoted phrase inside reported speech (``he declared it "a total disaster"``): the
+            # reported-speech and embedded passes take it
     return found
 
 
