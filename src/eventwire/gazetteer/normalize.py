@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "ed", "er",
                       "es", "et", "ez", "en", "ul", "ud", "ur", "us", "uz", "un"})
@@ -55,6 +56,7 @@ def _strip_articles(words: list[str]) -> list[str]:
     return kept if kept else words
 
 
+@lru_cache(maxsize=65_536)  # a pure function of the name; news repeats its names, article after article
 def name_key(name: str) -> str:
     """The alias-table key: :func:`normalize`, then articles and word-final vowel + ``h`` simplified.
 
