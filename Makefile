@@ -28,6 +28,7 @@ eval: $(STAMP)  ## accuracy figures on ../shared/data
 	$(BIN)/python bench/times_eval.py
 	$(BIN)/python bench/quotes_eval.py
 	$(BIN)/python bench/checks_eval.py
+	$(BIN)/python bench/checks_eval.py --corpus ../shared/data/seed/baghuz.txt --show --no-gate
 
 bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl; gazetteer load and lookups
 	$(BIN)/python bench/speed.py
