@@ -32,7 +32,7 @@ from eventwire.ingest import ingest, input_hash
 from eventwire.parse import load_model, parse
 from eventwire.places import locate
 from eventwire.quotes import attribute
-from eventwire.records import Article, Document, Extractor, Problem, content_id
+from eventwire.records import Article, Document, Extractor, Flag, Problem, content_id
 from eventwire.store import RunSummary, Store
 from eventwire.times import normalize_times
 
@@ -116,27 +116,31 @@ def process(nlp: Language, documents: Sequence[Document], *, extractor: Extracto
     return [next(parsed) if isinstance(r, Article) else r for r in results]
 
 
-def _stage(article: Article, name: str, run: Callable[[], Any]) -> Any:
+def _stage(article: Article, name: str, run: Callable[[], Any], failures: list[Flag]) -> Any:
     """One extract stage's result, or ``None`` when it fails: a bug of ours on odd input must not stop
-    the run or lose the article; it is logged and the article keeps the other stages' results."""
+    the run or lose the article. The failure is logged and recorded on the article as a ``stage-error``
+    flag, and the article keeps the other stages' results."""
     try:
         return run()
-    except Exception:
+    except Exception as exc:
         log.exception("the %s stage failed on %s; the article is kept without them", name, article.source.path)
+        failures.append(Flag(code="stage-error", message=f"the {name} stage failed ({exc!r}); this article "
+                                                         f"has no {name}; please report it"))
         return None
 
 
 def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None) -> Article:
     """The article with what the extract stages find in its parse: places (with a gazetteer), times,
     amounts, quotes, and the checks over them."""
-    places = _stage(article, "places", lambda: locate(doc, gazetteer)) if gazetteer is not None else None
-    times = _stage(article, "times", lambda: normalize_times(doc, article.published))
-    amounts = _stage(article, "amounts", lambda: quantify(doc))
-    quotes = _stage(article, "quotes", lambda: attribute(doc))
+    failed: list[Flag] = []
+    places = _stage(article, "places", lambda: locate(doc, gazetteer), failed) if gazetteer is not None else None
+    times = _stage(article, "times", lambda: normalize_times(doc, article.published), failed)
+    amounts = _stage(article, "amounts", lambda: quantify(doc), failed)
+    quotes = _stage(article, "quotes", lambda: attribute(doc), failed)
     flags = _stage(article, "checks", lambda: check(doc, sections=article.sections, amounts=amounts or (),
-                                                      times=times or (), published=article.published))
+                                                      times=times or (), published=article.published), failed)
     return replace(article, places=places or (), times=times or (), amounts=amounts or (), quotes=quotes or (),
-                   flags=flags or ())
+                   flags=(*(flags or ()), *failed))
 
 
 def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,
