@@ -176,6 +176,21 @@ def test_attribute_mixed_quote_inside_reported_speech(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_attribute_nested_reported_speech_goes_to_the_outermost_cue(nlp: Language) -> None:
+    text = 'The mayor said the engineers believed the bridge was "perfectly safe" until the storm.'
+    quote = only(quotes_of(nlp, text), "mixed")
+    assert quote.cue == "said"
+    assert quote.text.startswith("the engineers believed")
+
+
+@pytest.mark.model
+def test_attribute_reported_speech_ends_with_its_quotation_before_an_aside(nlp: Language) -> None:
+    text = 'The ministry said the old dam was "completely safe" — a claim that angered the villagers.'
+    quote = only(quotes_of(nlp, text), "mixed")
+    assert quote.text.endswith('"completely safe"')
+
+
+@pytest.mark.model
 def test_attribute_scare_quotes_are_no_direct_quote(nlp: Language) -> None:
     # A quoted name or phrase nobody is said to utter is not a direct quote; at most it marks the
     # clause around it as mixed (PolNeAR counts those as attributions of the clause's subject).

@@ -44,6 +44,7 @@ _CLAUSE_END = frozenset({".", "!", "?", ";"})
 _AFTER_WINDOW = 14  # tokens after a quotation in which its cue may sit ("…," the senator from X said)
 _MARK_CHARS = OPENING + CLOSING + '"'
 _VERBAL = frozenset({"VERB", "AUX"})
+_AFTER_QUOTATION = (",", "—", "–", "-")  # what opens an aside or a new clause after a quotation
 
 
 
@@ -446,6 +447,30 @@ def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexic
     return extra
 
 
+def _outermost(found: list[_Found]) -> list[_Found]:
+    """Nested reported speech with a quotation inside (``he said she did not believe it was "…"``) is one
+    mixed attribution, the outermost one: an inner mixed attribution whose cue lies inside an outer
+    mixed attribution's span goes."""
+    mixed = [f for f in found if f.kind == "mixed" and f.cue is not None]
+    return [f for f in found if not (f.kind == "mixed" and f.cue is not None and any(
+        o is not f and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end)
+        and o.start <= f.cue.idx < o.end for o in mixed))]
+
+
+def _end_at_quotation(found: list[_Found], text: str, quoted: list[tuple[int, int]]) -> None:
+    """Reported speech ends with its last quotation when a new clause or an aside follows it
+    (``it was "resolutely opposed" to the test, an acknowledgment that …``): the quotation closes it."""
+    for item in found:
+        if item.kind != "mixed" or item.cue is None or item.cue.idx >= item.start:
+            continue
+        last = max((e for s, e in quoted if item.start <= s and e <= item.end), default=None)
+        if last is None or last >= item.end:
+            continue
+        rest = text[last:item.end].lstrip()
+        if rest.startswith(_AFTER_QUOTATION):
+            item.end = last
+
+
 def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
     """Every attribution of a parsed article: direct quotations, reported speech with quoted phrases
     (mixed) and reported speech or thought (indirect), in text order.
@@ -466,6 +491,8 @@ def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
     found += _reported(doc, quoted, found, lexicon)
     found += _embedded(doc, text, quoted, found, lexicon)
     found += _stances(doc, quoted, found, lexicon)
+    found = _outermost(found)
+    _end_at_quotation(found, text, quoted)
     found.sort(key=lambda f: (f.start, f.end))
     people = People(doc, quoted, lexicon)
     quotes: list[Quote] = []
