@@ -26,7 +26,7 @@ from eventwire.parse import load_model, parse_texts
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GOLD = DATA / "quotes" / "polnear-train-dev.jsonl"
-FLOORS = {"direct_mixed_f1": 0.83, "direct_mixed_speaker": 0.89, "all_f1": 0.59}
+FLOORS = {"direct_mixed_f1": 0.85, "direct_mixed_speaker": 0.90, "all_f1": 0.60}
 """Pinned a little under the measured figures so that a regression, not noise, fails the gate."""
 
 

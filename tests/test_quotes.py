@@ -191,6 +191,20 @@ def test_attribute_reported_speech_ends_with_its_quotation_before_an_aside(nlp: 
 
 
 @pytest.mark.model
+def test_attribute_split_quote_whose_cue_clause_ends_with_an_abbreviation(nlp: Language) -> None:
+    text = '"We will rebuild the old bridge," said Tom Reyes of Albany, N.Y. "It will take a year."'
+    quote = only(quotes_of(nlp, text))
+    assert quote.kind == "direct" and quote.text.endswith('a year."')
+
+
+@pytest.mark.model
+def test_attribute_stance_with_a_quotation_inside_is_mixed(nlp: Language) -> None:
+    text = 'Maria Lopez blasted the new film for being too "preachy" and far too long.'
+    quote = only(quotes_of(nlp, text))
+    assert quote.cue == "blasted" and quote.kind == "mixed"
+
+
+@pytest.mark.model
 def test_attribute_scare_quotes_are_no_direct_quote(nlp: Language) -> None:
     # A quoted name or phrase nobody is said to utter is not a direct quote; at most it marks the
     # clause around it as mixed (PolNeAR counts those as attributions of the clause's subject).
@@ -245,6 +259,6 @@ def test_evaluate_quotes_floor(nlp: Language) -> None:
     from eventwire.evaluate_quotes import evaluate_quotes
 
     result = evaluate_quotes(data_file("quotes/polnear-train-dev.jsonl"), nlp, limit=60)
-    assert result["direct_mixed"]["f1"] >= 0.80
-    assert result["direct_mixed"]["speaker_accuracy"] >= 0.89
+    assert result["direct_mixed"]["f1"] >= 0.82
+    assert result["direct_mixed"]["speaker_accuracy"] >= 0.90
     assert result["all"]["f1"] >= 0.61

@@ -244,7 +244,7 @@ def _continues(doc: Doc, text: str, previous: _Found, start: int, paras: _Paragr
         return not between.strip()
     if previous.cue is None or not previous.end <= previous.cue.idx < start or len(words) > 60:
         return False
-    if words[-1].text not in {".", ",", ":", "!", "?", ";"}:
+    if words[-1].text not in {".", ",", ":", "!", "?", ";"} and not words[-1].text.endswith("."):
         return False
     if sum(t.text in _CLAUSE_END for t in words) > 1:
         return False
@@ -420,7 +420,8 @@ _COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "prep"})
 def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexicon: Lexicon) -> list[_Found]:
     """What a named person, group or a personal pronoun is said to do with words or views — accuse,
     endorse, call for, criticize — beyond the verbs of saying: the verb's complement, as PolNeAR counts
-    these attributions. Quotation-free clauses only (the passes before take those with quote marks)."""
+    these attributions; ``mixed`` when a quotation the passes before left sits inside it (``she blasted the
+    film for being too "preachy"``)."""
     taken = [(f.start, f.end) for f in found]
     used = {f.cue.i for f in found if f.cue is not None}
     extra: list[_Found] = []
@@ -441,7 +442,8 @@ def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexic
         span = _content(tokens)
         if span is None or _overlaps(span[0], span[1], taken):
             continue
-        item = _Found(span[0], span[1], "indirect", token, None, subject)
+        kind: Kind = "mixed" if _overlaps(span[0], span[1], quoted) else "indirect"
+        item = _Found(span[0], span[1], kind, token, None, subject)
         extra.append(item)
         taken.append((item.start, item.end))
     return extra
