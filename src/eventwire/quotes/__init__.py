@@ -456,7 +456,13 @@ def _outermost(found: list[_Found]) -> list[_Found]:
     mixed = [f for f in found if f.kind == "mixed" and f.cue is not None]
     return [f for f in found if not (f.kind == "mixed" and f.cue is not None and any(
         o is not f and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end)
-        and o.start <= f.cue.idx < o.end for o in mixed))]
+        and o.start <= f.cue.idx < o.end and not (_named_person(f.source) and not _named_person(o.source))
+        for o in mixed))]
+
+
+def _named_person(source: Token | None) -> bool:
+    """Whether an attribution's source is a person named in the text (not a pronoun, outlet or office)."""
+    return source is not None and source.ent_type_ == "PERSON"
 
 
 def _end_at_quotation(found: list[_Found], text: str, quoted: list[tuple[int, int]]) -> None:
