@@ -72,3 +72,12 @@ def test_quantify_leaves_dates_and_times_to_the_times_stage(nlp: Language) -> No
 def test_parse_number_rejects_words_that_are_not_numbers() -> None:
     assert parse_number("twenty-six") == 26 and parse_number("seven hundred thousand") == 700_000
     assert parse_number("several") is None and parse_number("") is None
+
+
+@pytest.mark.model
+def test_quantify_counted_noun_is_not_a_noun_after_a_preposition(nlp: Language) -> None:
+    """"at least 39 in an attack" counts people, not attacks; "the thousands detained" are people."""
+    killed, detained = amounts(nlp, "Gunmen killed at least 39 in an attack on a mall. Among the thousands "
+                                    "detained were foreigners.")
+    assert (killed.kind, killed.unit) == ("fatalities", None)
+    assert detained.kind == "people"

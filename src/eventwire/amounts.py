@@ -183,10 +183,15 @@ def _noun_after(doc: Doc, end: int) -> Token | None:
     index = span.start if span is not None else None
     if index is None:
         return None
+    after_of = False
     for token in doc[index:index + 4]:
         if token.pos_ in ("NOUN", "PROPN") or token.lower_ in ("dead", "injured", "wounded", "displaced"):
             return token
-        if token.pos_ not in ("ADJ", "ADV", "NUM", "DET", "ADP", "PUNCT") or token.text in (".", ";"):
+        # "tens of thousands of the families", "39 young men": skip adjectives, "of" and what follows it;
+        # not other prepositions ("39 in an attack": the attack is not what was counted).
+        if token.lower_ == "of":
+            after_of = True
+        elif not (token.pos_ in ("ADJ", "ADV", "NUM") or token.text == "-" or (after_of and token.pos_ == "DET")):
             return None
     return None
 
@@ -210,7 +215,9 @@ def _kind_of(doc: Doc, start: int, end: int, unit: str | None, lex: _Lexicon) ->
     if unit is not None and unit.lower() in lex.people:
         return "people", unit
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is not None and span.root.head.lemma_.lower() in lex.displaced:
+    if span is not None and (span.root.head.lemma_.lower() in lex.displaced  # "arrested 300"
+                             or any(child.lemma_.lower() in lex.displaced  # "the thousands detained"
+                                    for child in span.root.children)):
         return "people", unit
     return "count", unit
 

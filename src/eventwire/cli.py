@@ -122,7 +122,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             counts, labels = store.counts(), store.entity_labels()
         print(f"The store now holds {counts['articles']} articles: {counts['sections']} sections, "
               f"{counts['entities']} entities ({', '.join(f'{n} {label}' for label, n in labels) or 'none'}), "
-              f"{counts['places']} places, {counts['removed']} removed pieces listed.")
+              f"{counts['places']} places, {counts['times']} times, {counts['amounts']} amounts, "
+              f"{counts['quotes']} quotes, {counts['flags']} flags, {counts['removed']} removed pieces listed.")
         print(f"Look further:  eventwire articles --db {config.db}   |   eventwire articles --db {config.db} "
               "--errors   |   eventwire extract FILE --format table")
         return 1 if summary.failed else 0
@@ -204,6 +205,15 @@ def _article_table(article: Article) -> str:
     ents = ", ".join(f"{e.text} [{e.label}]" for e in article.entities[:40])
     lines.append(f"entities   {ents or '-'}")
     lines.append(f"places     {', '.join(_place_cell(p) for p in article.places[:40]) or '-'}")
+    lines.append(f"times      {', '.join(f'{t.text} [{t.value}]' for t in article.times[:40]) or '-'}")
+    amounts = ", ".join(f"{a.text} [{a.kind}{f' {a.unit}' if a.unit else ''}]" for a in article.amounts[:40])
+    lines.append(f"amounts    {amounts or '-'}")
+    for quote in article.quotes:
+        said = quote.text.replace(chr(10), " ")
+        lines.append(f"  quote    {quote.speaker or '?'} ({quote.cue or '-'}, {quote.kind or '-'}): "
+                     f"{said[:70]}{'…' if len(said) > 70 else ''}")
+    for flag in article.flags:
+        lines.append(f"  flag     {flag.code}: {flag.message}")
     return "\n".join(lines) + "\n"
 
 
