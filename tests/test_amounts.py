@@ -81,3 +81,14 @@ def test_quantify_counted_noun_is_not_a_noun_after_a_preposition(nlp: Language) 
                                     "detained were foreigners.")
     assert (killed.kind, killed.unit) == ("fatalities", None)
     assert detained.kind == "people"
+
+
+@pytest.mark.model
+def test_quantify_odd_figures_neither_crash_nor_lose_their_scale(nlp: Language) -> None:
+    found = amounts(nlp, "Aid of US$5 million came. Between 2 and 3 million people fled; some 2-3 million "
+                         "stayed. A 500-digit figure " + "9" * 500 + " appeared.")
+    assert [(a.value, a.low, a.high, a.kind) for a in found[:3]] == [
+        (5_000_000, None, None, "money"), (2_000_000, 2_000_000, 3_000_000, "people"),
+        (2_000_000, 2_000_000, 3_000_000, "count")]
+    assert all(a.value is None or a.value < 1e300 for a in found)
+    assert parse_number("1e400") is None and parse_number("nan") is None

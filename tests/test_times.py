@@ -258,3 +258,10 @@ def test_evaluate_times_floors_on_tempeval3(nlp: Language) -> None:
     assert result["relaxed"]["f1"] >= 0.90, result
     assert result["value_accuracy"] >= 0.80, result
     assert result["strict"]["f1"] >= 0.82, result
+
+
+@pytest.mark.model
+def test_normalize_times_dates_outside_the_calendar_keep_their_span(nlp: Language) -> None:
+    """"5000 years ago" lies before year 1: the span is reported with no value, the stage does not fail."""
+    refs = normalize_times(next(parse_texts(nlp, ["It happened 5000 years ago, in 2004."])), "2019-03-23")
+    assert [(r.text, r.value) for r in refs] == [("5000 years ago", None), ("2004", "2004")]

@@ -18,6 +18,7 @@ uses for fatalities ("dozens" 12, "hundreds" 100), and both bounds.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,7 +59,7 @@ def _lexicon() -> _Lexicon:
     scales = {str(k): int(v) for k, v in data["scales"].items()}
     vague = {str(k): (int(v[0]), int(v[1])) for k, v in data["vague"].items()}
     bounds = {str(k): str(v) for k, v in data["bounds"].items()}
-    currencies = {str(k): str(v) for k, v in data["currencies"].items()}
+    currencies = {str(k).lower(): str(v) for k, v in data["currencies"].items()}
     unit_lists: dict[str, list[str]] = {str(k): list(v) for k, v in data["units"].items()
                                         if k not in ("people", "fatal", "injured", "displaced")}
     units = {unit.lower(): kind for kind, listed in unit_lists.items() for unit in listed}
@@ -99,10 +100,9 @@ def parse_number(text: str) -> float | None:
     """
     lex = _lexicon()
     cleaned = text.strip().lower().replace(",", "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        pass
+    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):  # digits only: float() would also take "nan" or "1e400"
+        value = float(cleaned)
+        return value if math.isfinite(value) else None
     if cleaned in ("half", "a half"):
         return 0.5
     half = cleaned.endswith("and a half")
@@ -258,6 +258,9 @@ def _amount(match: re.Match[str], doc: Doc, lex: _Lexicon) -> Amount | None:
     if first:
         first_value = parse_number(first)
         if first_value is not None:
+            scale = groups["scale"] or groups["short"]
+            if scale and first_value * lex.scales[scale.lower()] <= value:  # "2-3 million": 2 million
+                first_value *= lex.scales[scale.lower()]
             low, high, value = first_value, value, first_value
     if groups["percent"]:
         kind, unit = "percent", "%"
@@ -265,8 +268,7 @@ def _amount(match: re.Match[str], doc: Doc, lex: _Lexicon) -> Amount | None:
         kind = "temperature"
         unit = "°F" if "f" in groups["degrees"].lower() else "°C" if "c" in groups["degrees"].lower() else "°"
     elif groups["cur"] or groups["cur_after"]:
-        kind, unit = "money", lex.currencies[(groups["cur"] or groups["cur_after"]).strip()
-                                              if groups["cur"] else groups["cur_after"].lower()]
+        kind, unit = "money", lex.currencies[(groups["cur"] or groups["cur_after"]).strip().lower()]
     elif groups["unit"]:
         unit = groups["unit"].lower()
         kind = lex.units[unit]

@@ -484,9 +484,12 @@ def interpret(text: str, context: Context) -> Reading | None:
     'P3M'
     """
     canonical_text = canonical(text)
-    reading = interpret_canonical(canonical_text, context)
-    if reading is None and re.search(r"@m|@ymd|#\d{4}", canonical_text):
-        reading = _dateparser(text, context)
+    try:
+        reading = interpret_canonical(canonical_text, context)
+        if reading is None and re.search(r"@m|@ymd|#\d{4}", canonical_text):
+            reading = _dateparser(text, context)
+    except (ValueError, OverflowError):  # a date outside the calendar ("5000 years ago"): no value
+        return None
     return reading
 
 
