@@ -143,7 +143,7 @@ def _overlaps(low: float | None, high: float | None, other: Amount) -> bool:
     other_high = other.high if other.high is not None else other.value
     if low is None or other_low is None:
         return True
-    return (high is None or other_low is None or other_low <= high) and (other_high is None or low <= other_high)
+    return (high is None or other_low <= high) and (other_high is None or low <= other_high)
 
 
 def _date_mismatch(text: str, times: Sequence[TimeRef], published: str | None,

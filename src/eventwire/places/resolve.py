@@ -240,8 +240,7 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) 
     return found
 
 
-def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name],
-                 chosen: Sequence[Candidate | None]) -> float:
+def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name]) -> float:
     """Bonus when the name right after ", " is a country or division that contains the candidate."""
     if name.container is None:
         return 0.0
@@ -253,7 +252,6 @@ def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name],
         elif (outer.kind == "admin1" and outer.country_code == candidate.country_code
               and outer.admin1 is not None and outer.admin1 == candidate.admin1 and outer.id != candidate.id):
             return CONTAINMENT_BONUS + 0.5
-    del chosen
     return bonus
 
 
@@ -264,7 +262,7 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
     score = name.priors[candidate.id] - (FUZZY_PENALTY if candidate.fuzzy else 0.0)
     if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         score += ARTICLE_COUNTRY_BONUS
-    score += _containment(name, candidate, names, chosen)
+    score += _containment(name, candidate, names)
     if candidate.kind == "place" and (candidate.country_code, candidate.admin1) in admin1s:
         score += ARTICLE_ADMIN1_BONUS
     elif (candidate.kind == "admin1" and candidate.id not in name.shadowed
@@ -302,7 +300,7 @@ def _supported(name: _Name, candidate: Candidate, names: Sequence[_Name], countr
     """
     if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         return True
-    return _containment(name, candidate, names, ()) > 0
+    return _containment(name, candidate, names) > 0
 
 
 def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
