@@ -272,3 +272,20 @@ def test_cli_gazetteer_import_then_lookup(copy_path: Path, tmp_path: Path,
     assert main(["gazetteer", "info", "--path", str(copy_path)]) == 0
     assert "+1imports" in json.loads(capsys.readouterr().out)["version"]
     assert main(["gazetteer", "lookup", "Nowhereville Xyzzy", "--path", str(copy_path)]) == 1
+
+
+def test_import_country_row_replaces_the_country_point(copy_path: Path, tmp_path: Path) -> None:
+    """A GeoNames dump's own PCLI row (same geonameid) gives the country GeoNames' point and keeps it one."""
+    with Gazetteer.open(copy_path) as before:
+        syria = before.country("SY")
+        assert syria is not None and syria.candidate.geonameid is not None
+        geonameid = syria.candidate.geonameid
+    row = tab(*[str(geonameid), "Syria", "Syria", "Syrian Arab Republic", "35.0", "38.0", "A", "PCLI", "SY",
+                "", "00", "", "", "", "22933531", "", "514", "Asia/Damascus", "2024-01-01"])
+    dump = tmp_path / "SY.txt"
+    dump.write_text(f"{row}\n", encoding="utf-8")
+    assert import_file(copy_path, dump).updated == 1
+    with Gazetteer.open(copy_path) as after:
+        syria = after.country("SY")
+        assert syria is not None and syria.candidate.kind == "country"
+        assert (syria.candidate.lat, syria.candidate.lon) == (35.0, 38.0)
