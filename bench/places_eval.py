@@ -11,12 +11,15 @@ names/s is the finder alone (names found per second of :func:`~eventwire.places.
 Targets (issue 3): resolution ≥ 0.85 within 161 km on GeoVirus and ≥ 0.80 on GeoWebNews literal names;
 whole path F1 ≥ 0.75 and ≥ 0.80 of found places within 161 km on both sets.
 ``--errors`` writes every miss of the resolver and of the whole path as JSON lines, for error analysis.
+The script exits 1 when a figure falls under its floor in ``FLOORS`` (just under the last measured
+figures, so a regression fails it), unless ``--no-gate``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -45,12 +48,21 @@ def finding_speed(path: Path, gazetteer: Gazetteer, nlp: Any) -> int:
     return round(names / (time.process_time() - began))
 
 
+# (set, subset, figure) -> floor; figures as measured on 2026-11-25 minus ~0.01.
+FLOORS = {("geovirus", "all", "resolution"): 0.77, ("geowebnews", "literal", "resolution"): 0.65,
+          ("geovirus", "all", "f1"): 0.92, ("geowebnews", "literal", "f1"): 0.79,
+          ("geovirus", "all", "found within 161 km"): 0.78, ("geowebnews", "literal", "found within 161 km"): 0.78,
+          ("geowebnews", "all", "resolver names/s"): 20_000}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data directory")
     parser.add_argument("--errors", type=Path, help="write the misses here (JSON lines)")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="spaCy pipeline for the whole path")
+    parser.add_argument("--no-gate", action="store_true", help="exit 0 whatever the figures")
     args = parser.parse_args()
+    measured: dict[tuple[str, str, str], float] = {}
     gazetteer = Gazetteer.open()
     nlp = load_model(args.model)
     misses: list[dict[str, Any]] = []
@@ -71,6 +83,9 @@ def main() -> None:
                 print(f"{label:<11} {subset:<8} {resolver_name:<11} {row['toponyms']:>5} "
                       f"{row['within_161km']:>7.3f} {row['within_25km']:>7.3f} {ids:>7} "
                       f"{result['names_per_second']:>8}")
+                if resolver is resolve:
+                    measured[(label, subset, "resolution")] = row["within_161km"]
+                    measured[(label, subset, "resolver names/s")] = result["names_per_second"]
                 if resolver is resolve and subset == "all":
                     misses.extend({"set": label, "path": "resolution", **error} for error in row["errors"])
     header = f"{'set':<11} {'subset':<8} {'finder':<14} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} " \
@@ -91,11 +106,19 @@ def main() -> None:
                       f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f} "
                       f"{row['within_161km']:>7.3f} {speed if locator is None else '':>8}")
                 if locator is None:
+                    measured[(label, subset, "f1")] = row["f1"]
+                    measured[(label, subset, "found within 161 km")] = row["within_161km"]
+                if locator is None:
                     misses.extend({"set": label, "path": f"whole {subset}", **error} for error in row["errors"])
     if args.errors:
         with args.errors.open("w", encoding="utf-8") as out:
             for miss in misses:
                 out.write(json.dumps(miss, ensure_ascii=False) + "\n")
+    below = [f"{' '.join(key)}: {measured[key]} < {floor}" for key, floor in FLOORS.items()
+             if key in measured and measured[key] < floor]
+    if below and not args.no_gate:
+        print("GATE: under the floor — " + "; ".join(below), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
