@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,29 @@ def _f1(shared: int, predicted: int, gold: int) -> tuple[float, float, float]:
     recall = shared / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """One-to-one matching of overlapping spans, ``{gold index: predicted index}``: identical spans first,
+    then the largest overlap (the places, times and whole-path scores share it).
+
+    >>> match_spans([(0, 5), (10, 20)], [(12, 15), (0, 5), (30, 31)])
+    {0: 1, 1: 0}
+    """
+    pairs: list[tuple[int, int, int, int]] = []
+    for gold_index, (gold_start, gold_end) in enumerate(gold):
+        for predicted_index, (start, end) in enumerate(predicted):
+            overlap = min(gold_end, end) - max(gold_start, start)
+            if overlap > 0:
+                exact = int((start, end) == (gold_start, gold_end))
+                pairs.append((-exact, -overlap, gold_index, predicted_index))
+    matches: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, gold_index, predicted_index in sorted(pairs):
+        if gold_index not in matches and predicted_index not in used:
+            matches[gold_index] = predicted_index
+            used.add(predicted_index)
+    return dict(sorted(matches.items()))
 
 
 def read_gold(path: Path) -> Iterator[dict[str, Any]]:

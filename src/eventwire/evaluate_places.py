@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
-from eventwire.evaluate import read_gold
+from eventwire.evaluate import match_spans, read_gold
 from eventwire.gazetteer import Gazetteer
 from eventwire.places import Mention, haversine_km, place_of, resolve
 from eventwire.records import Place
@@ -161,24 +161,6 @@ class PathScore:
                 "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
                 "within_161km": round(self.within_161km / self.matched, 4) if self.matched else 0.0,
                 "within_161km_of_gold": round(self.within_161km / self.gold, 4) if self.gold else 0.0}
-
-
-def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
-    """One-to-one matching of overlapping spans, largest overlaps first: ``{gold index: predicted index}``.
-
-    >>> match_spans([(0, 5), (10, 20)], [(2, 4), (12, 30), (40, 45)])
-    {1: 1, 0: 0}
-    """
-    pairs = sorted((-(min(g_end, p_end) - max(g_start, p_start)), g, p)
-                   for g, (g_start, g_end) in enumerate(gold) for p, (p_start, p_end) in enumerate(predicted)
-                   if g_start < p_end and p_start < g_end)
-    matches: dict[int, int] = {}
-    taken: set[int] = set()
-    for _, g, p in pairs:
-        if g not in matches and p not in taken:
-            matches[g] = p
-            taken.add(p)
-    return matches
 
 
 def _score_article(score: PathScore, gold: list[dict[str, Any]], neutral: list[dict[str, Any]],

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
-from eventwire.evaluate import read_gold
+from eventwire.evaluate import match_spans, read_gold
 from eventwire.parse import parse_texts
 from eventwire.records import TimeRef
 from eventwire.times import normalize_times, timex_type
@@ -65,29 +65,6 @@ class TimesScore:
                 "strict": prf(self.strict), "value": prf(self.value_correct),
                 "value_accuracy": round(_share(self.value_correct, self.relaxed), 4),
                 "type_accuracy": round(_share(self.type_correct, self.relaxed), 4)}
-
-
-def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
-    """One-to-one overlap matching: gold index → predicted index, identical spans first, then the largest
-    overlap.
-
-    >>> match_spans([(0, 5), (10, 20)], [(12, 15), (0, 5), (30, 31)])
-    {0: 1, 1: 0}
-    """
-    pairs: list[tuple[int, int, int, int]] = []
-    for gold_index, (gold_start, gold_end) in enumerate(gold):
-        for predicted_index, (start, end) in enumerate(predicted):
-            overlap = min(gold_end, end) - max(gold_start, start)
-            if overlap > 0:
-                exact = int((start, end) == (gold_start, gold_end))
-                pairs.append((-exact, -overlap, gold_index, predicted_index))
-    matches: dict[int, int] = {}
-    used: set[int] = set()
-    for _, _, gold_index, predicted_index in sorted(pairs):
-        if gold_index not in matches and predicted_index not in used:
-            matches[gold_index] = predicted_index
-            used.add(predicted_index)
-    return dict(sorted(matches.items()))
 
 
 def score_times(rows: Iterable[tuple[dict[str, Any], Sequence[TimeRef]]], *,
