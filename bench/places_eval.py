@@ -18,7 +18,6 @@ figures, so a regression fails it), unless ``--no-gate``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from eventwire.evaluate_places import (
 from eventwire.gazetteer import Gazetteer
 from eventwire.parse import load_model, parse_texts
 from eventwire.places import find, resolve
+from gate import under_floors, write_jsonl
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SETS = {"geovirus": "places/geovirus.jsonl", "geowebnews": "places/geowebnews.jsonl"}
@@ -111,13 +111,8 @@ def main() -> None:
                 if locator is None:
                     misses.extend({"set": label, "path": f"whole {subset}", **error} for error in row["errors"])
     if args.errors:
-        with args.errors.open("w", encoding="utf-8") as out:
-            for miss in misses:
-                out.write(json.dumps(miss, ensure_ascii=False) + "\n")
-    below = [f"{' '.join(key)}: {measured[key]} < {floor}" for key, floor in FLOORS.items()
-             if key in measured and measured[key] < floor]
-    if below and not args.no_gate:
-        print("GATE: under the floor — " + "; ".join(below), file=sys.stderr)
+        write_jsonl(args.errors, misses)
+    if under_floors(measured, FLOORS) and not args.no_gate:
         sys.exit(1)
 
 

@@ -14,7 +14,6 @@ repository (e.g. in /tmp). Targets (issue 4): direct + mixed span F1 ≥ 0.85 an
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from eventwire.config import DEFAULT_MODEL
 from eventwire.evaluate import read_gold
 from eventwire.evaluate_quotes import evaluate_quotes
 from eventwire.parse import load_model, parse_texts
+from gate import under_floors, write_jsonl
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GOLD = DATA / "quotes" / "polnear-train-dev.jsonl"
@@ -54,16 +54,11 @@ def main() -> int:
     print(f"quotes stage {stage_ms:.2f} ms/article, parse {parse_ms:.1f} ms/article "
           f"({100 * stage_ms / parse_ms:.1f} % of parse)")
     if args.errors:
-        with args.errors.open("w", encoding="utf-8") as out:
-            for error in result["errors"]:
-                out.write(json.dumps(error, ensure_ascii=False) + "\n")
+        write_jsonl(args.errors, result["errors"])
     figures = {"direct_mixed_f1": result["direct_mixed"]["f1"],
                "direct_mixed_speaker": result["direct_mixed"]["speaker_accuracy"],
                "all_f1": result["all"]["f1"]}
-    failed = [f"{name} {figures[name]:.3f} < floor {floor:.2f}" for name, floor in FLOORS.items()
-              if figures[name] < floor]
-    for line in failed:
-        print(f"FAIL {line}", file=sys.stderr)
+    failed = under_floors(figures, FLOORS)
     return 1 if failed and not args.no_gate and args.limit is None else 0
 
 
