@@ -63,11 +63,27 @@ class CleanScore:
                 "titled_documents": self.titled_documents}
 
 
-def _f1(shared: int, predicted: int, gold: int) -> tuple[float, float, float]:
-    precision = shared / predicted if predicted else 0.0
-    recall = shared / gold if gold else 0.0
+def precision_recall_f1(shared: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``shared`` items out of ``predicted`` and ``gold`` (0.0 when undefined)."""
+    precision = share(shared, predicted)
+    recall = share(shared, gold)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def prf(matched: int, predicted: int, gold: int) -> dict[str, float]:
+    """``{"precision", "recall", "f1"}`` rounded to 4 places, as the scores print them.
+
+    >>> prf(3, 4, 6)
+    {'precision': 0.75, 'recall': 0.5, 'f1': 0.6}
+    """
+    precision, recall, f1 = precision_recall_f1(matched, predicted, gold)
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def share(count: int, total: int) -> float:
+    """``count / total``, 0.0 for an empty total."""
+    return count / total if total else 0.0
 
 
 def match_spans(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> dict[int, int]:
@@ -130,14 +146,14 @@ def score_clean(pairs: Iterable[tuple[dict[str, Any], Cleaned]]) -> CleanScore:
         documents += 1
         s, p, g = token_overlap(body_text(cleaned), row.get("body") or "")
         shared, predicted, gold = shared + s, predicted + p, gold + g
-        per_doc.append(_f1(s, p, g)[2])
+        per_doc.append(precision_recall_f1(s, p, g)[2])
         if row.get("title"):
             titled += 1
             titles_right += normalize_title(cleaned.title) == normalize_title(row["title"])
             headlines_right += normalize_title(cleaned.title) == normalize_title(row["title"].strip().split("\n")[0])
     if not documents:
         raise EvaluationError("the gold file holds no documents")
-    precision, recall, f1 = _f1(shared, predicted, gold)
+    precision, recall, f1 = precision_recall_f1(shared, predicted, gold)
     return CleanScore(documents=documents, precision=precision, recall=recall, f1=f1,
                       mean_f1=sum(per_doc) / len(per_doc), title_exact=titles_right / titled if titled else 0.0,
                       headline_exact=headlines_right / titled if titled else 0.0,

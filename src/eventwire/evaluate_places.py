@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
-from eventwire.evaluate import match_spans, read_gold
+from eventwire.evaluate import match_spans, prf, read_gold
 from eventwire.gazetteer import Gazetteer
 from eventwire.places import Mention, haversine_km, place_of, resolve
 from eventwire.records import Place
@@ -154,11 +154,8 @@ class PathScore:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, float | int]:
-        precision = self.matched / self.predicted if self.predicted else 0.0
-        recall = self.matched / self.gold if self.gold else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return {"gold": self.gold, "predicted": self.predicted, "matched": self.matched,
-                "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                **prf(self.matched, self.predicted, self.gold),
                 "within_161km": round(self.within_161km / self.matched, 4) if self.matched else 0.0,
                 "within_161km_of_gold": round(self.within_161km / self.gold, 4) if self.gold else 0.0}
 

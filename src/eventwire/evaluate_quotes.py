@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
-from eventwire.evaluate import read_gold
+from eventwire.evaluate import prf, read_gold, share
 from eventwire.parse import parse_texts
 from eventwire.quotes import attribute
 from eventwire.records import Quote
@@ -41,14 +41,6 @@ __all__ = ["QuotesScore", "evaluate_quotes", "match_quotes", "score_quotes"]
 
 _WORD = re.compile(r"\w+")
 _QUOTED_KINDS = ("direct", "mixed")
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _share(count: int, total: int) -> float:
-    return count / total if total else 0.0
 
 
 class _Words:
@@ -94,11 +86,9 @@ class _Tally:
     speaker_correct: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        precision, recall = _share(self.matched, self.predicted), _share(self.matched, self.gold)
         return {"gold": self.gold, "predicted": self.predicted, "matched": self.matched,
-                "precision": round(precision, 4), "recall": round(recall, 4),
-                "f1": round(_f1(precision, recall), 4),
-                "speaker_accuracy": round(_share(self.speaker_correct, self.with_speaker), 4),
+                **prf(self.matched, self.predicted, self.gold),
+                "speaker_accuracy": round(share(self.speaker_correct, self.with_speaker), 4),
                 "speaker_judged": self.with_speaker}
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventwire.errors import EvaluationError
-from eventwire.evaluate import match_spans, read_gold
+from eventwire.evaluate import match_spans, prf, read_gold, share
 from eventwire.parse import parse_texts
 from eventwire.records import TimeRef
 from eventwire.times import normalize_times, timex_type
@@ -33,14 +33,6 @@ __all__ = ["Normalizer", "TimesScore", "evaluate_times", "match_spans", "score_t
 
 Normalizer = Callable[["Doc", str | None], Sequence[TimeRef]]
 """What is evaluated: a parsed article and its date in, its time references out."""
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _share(count: int, total: int) -> float:
-    return count / total if total else 0.0
 
 
 @dataclass(slots=True)
@@ -56,15 +48,12 @@ class TimesScore:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        def prf(matched: int) -> dict[str, float]:
-            precision, recall = _share(matched, self.predicted), _share(matched, self.gold)
-            return {"precision": round(precision, 4), "recall": round(recall, 4),
-                    "f1": round(_f1(precision, recall), 4)}
-
-        return {"gold": self.gold, "predicted": self.predicted, "relaxed": prf(self.relaxed),
-                "strict": prf(self.strict), "value": prf(self.value_correct),
-                "value_accuracy": round(_share(self.value_correct, self.relaxed), 4),
-                "type_accuracy": round(_share(self.type_correct, self.relaxed), 4)}
+        return {"gold": self.gold, "predicted": self.predicted,
+                "relaxed": prf(self.relaxed, self.predicted, self.gold),
+                "strict": prf(self.strict, self.predicted, self.gold),
+                "value": prf(self.value_correct, self.predicted, self.gold),
+                "value_accuracy": round(share(self.value_correct, self.relaxed), 4),
+                "type_accuracy": round(share(self.type_correct, self.relaxed), 4)}
 
 
 def score_times(rows: Iterable[tuple[dict[str, Any], Sequence[TimeRef]]], *,
