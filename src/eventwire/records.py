@@ -272,6 +272,9 @@ _TIME = ("text", "start", "end", "value", "precision")
 _QUOTE = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct", "kind",
           "cue_start", "cue_end")
 _AMOUNT = ("text", "start", "end", "value", "unit", "kind", "low", "high")
+SPAN_KEYS: dict[str, tuple[str, ...]] = {"entities": _ENTITY, "actors": _ACTOR, "places": _PLACE,
+                                          "times": _TIME, "quotes": _QUOTE, "amounts": _AMOUNT}
+"""The JSON keys (and store columns) of each span list of the record, in the record's field order."""
 _LOCATION = ("name", "lat", "lon", "country", "country_code", "admin1", "admin2", "geonameid", "geo_precision")
 
 

@@ -20,7 +20,7 @@ from typing import Any, Self
 import duckdb
 
 from eventwire.errors import StoreError
-from eventwire.records import Article, Problem, article_from_json, article_to_json
+from eventwire.records import SPAN_KEYS, Article, Problem, article_from_json, article_to_json
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,7 @@ SCHEMA_VERSION = 1
 _SPAN_TABLES: dict[str, tuple[str, ...]] = {
     "sections": ("kind", "start", "end"),
     "removed": ("text", "reason"),
-    "entities": ("text", "label", "start", "end"),
-    "actors": ("text", "start", "end", "name", "inter", "sector", "country"),
-    "places": ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", "country_code",
-               "admin1", "admin2", "feature_code", "precision"),
-    "times": ("text", "start", "end", "value", "precision"),
-    "quotes": ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "direct", "kind",
-               "cue_start", "cue_end"),
-    "amounts": ("text", "start", "end", "value", "unit", "kind", "low", "high"),
+    **SPAN_KEYS,  # entities, actors, places, times, quotes, amounts: the record's own JSON keys
     "flags": ("code", "message", "spans"),
     "events": ("id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision",
                "actor1", "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger",
