@@ -28,7 +28,7 @@ from eventwire.data import read_toml
 from eventwire.records import Amount
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["quantify"]
 
@@ -128,26 +128,22 @@ def parse_number(text: str) -> float | None:
     return total + current + (0.5 if half else 0.0)
 
 
-def _is_calendar(doc: Doc, start: int, end: int, unit: str | None) -> bool:
+def _is_calendar(figure: Span | None, unit: str | None) -> bool:
     """A year, a day of the month or a clock time inside a DATE/TIME entity (durations are amounts)."""
-    if unit is not None:
+    if unit is not None or figure is None:
         return False
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
-        return False
-    return any(token.ent_type_ in ("DATE", "TIME") for token in span)
+    return any(token.ent_type_ in ("DATE", "TIME") for token in figure)
 
 
-def _cue_above(doc: Doc, start: int, end: int, lex: _Lexicon) -> str | None:
+def _cue_above(figure: Span | None, lex: _Lexicon) -> str | None:
     """"fatalities" or "injured" from the nearest cue above a figure in the parse, if any.
 
     Walks up to three heads from the figure; at each, the head's own lemma and its subject's count
     ("the death toll rose to 85": "rose" has the subject "toll").
     """
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    if figure is None:
         return None
-    token = span.root
+    token = figure.root
     for _ in range(3):
         if token.head is token:
             break
@@ -162,13 +158,11 @@ def _cue_above(doc: Doc, start: int, end: int, lex: _Lexicon) -> str | None:
     return None
 
 
-def _cue_after(doc: Doc, end: int, lex: _Lexicon) -> str | None:
+def _cue_after(doc: Doc, next_index: int | None, lex: _Lexicon) -> str | None:
     """"fatalities" or "injured" from a participle right after a figure: headlines' "Twelve killed"."""
-    span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
-    if span is None:
+    if next_index is None:
         return None
-    following = doc[span.start:span.start + 1]
-    for token in following:
+    for token in doc[next_index:next_index + 1]:
         lemma = token.lemma_.lower()
         if lemma in lex.injured or token.lower_ in lex.injured:
             return "injured"
@@ -177,14 +171,12 @@ def _cue_after(doc: Doc, end: int, lex: _Lexicon) -> str | None:
     return None
 
 
-def _noun_after(doc: Doc, end: int) -> Token | None:
+def _noun_after(doc: Doc, next_index: int | None) -> Token | None:
     """The noun a figure counts: the first noun within three tokens after it, past adjectives."""
-    span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
-    index = span.start if span is not None else None
-    if index is None:
+    if next_index is None:
         return None
     after_of = False
-    for token in doc[index:index + 4]:
+    for token in doc[next_index:next_index + 4]:
         if token.pos_ in ("NOUN", "PROPN") or token.lower_ in ("dead", "injured", "wounded", "displaced"):
             return token
         # "tens of thousands of the families", "39 young men": skip adjectives, "of" and what follows it;
@@ -196,12 +188,13 @@ def _noun_after(doc: Doc, end: int) -> Token | None:
     return None
 
 
-def _kind_of(doc: Doc, start: int, end: int, unit: str | None, lex: _Lexicon) -> tuple[str, str | None]:
+def _kind_of(doc: Doc, figure: Span | None, next_index: int | None, unit: str | None,
+             lex: _Lexicon) -> tuple[str, str | None]:
     """Kind and unit of a figure without a measure unit: fatalities, injured, people or count.
 
     The counted noun decides first ("12 wounded", "85 deaths"), then the nearest cue above the figure.
     """
-    noun = _noun_after(doc, end)
+    noun = _noun_after(doc, next_index)
     if noun is not None:
         unit = unit or noun.lower_
         lemma = noun.lemma_.lower()
@@ -209,15 +202,14 @@ def _kind_of(doc: Doc, start: int, end: int, unit: str | None, lex: _Lexicon) ->
             return "injured", unit
         if lemma in lex.fatal or noun.lower_ in lex.fatal:
             return "fatalities", unit
-    cue = _cue_above(doc, start, end, lex) or _cue_after(doc, end, lex)
+    cue = _cue_above(figure, lex) or _cue_after(doc, next_index, lex)
     if cue is not None:
         return cue, unit
     if unit is not None and unit.lower() in lex.people:
         return "people", unit
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is not None and (span.root.head.lemma_.lower() in lex.displaced  # "arrested 300"
-                             or any(child.lemma_.lower() in lex.displaced  # "the thousands detained"
-                                    for child in span.root.children)):
+    if figure is not None and (figure.root.head.lemma_.lower() in lex.displaced  # "arrested 300"
+                               or any(child.lemma_.lower() in lex.displaced  # "the thousands detained"
+                                      for child in figure.root.children)):
         return "people", unit
     return "count", unit
 
@@ -230,7 +222,7 @@ def _bounds(kind: str | None, value: float, low: float | None, high: float | Non
     return low, high
 
 
-def _amount(match: re.Match[str], doc: Doc, lex: _Lexicon) -> Amount | None:
+def _amount(match: re.Match[str], doc: Doc, text_length: int, lex: _Lexicon) -> Amount | None:
     start, end = match.span()
     groups = match.groupdict()
     low: float | None = None
@@ -273,11 +265,15 @@ def _amount(match: re.Match[str], doc: Doc, lex: _Lexicon) -> Amount | None:
         unit = groups["unit"].lower()
         kind = lex.units[unit]
     if kind is None:
-        if not groups["vague"] and not groups["bound"] and not first and _is_calendar(doc, start, end, unit):
+        # The figure's tokens and the token after it, found once (each doc.char_span is a search).
+        figure = doc.char_span(start, end, alignment_mode="expand")
+        following = doc.char_span(end, min(text_length, end + 1), alignment_mode="expand")
+        next_index = following.start if following is not None else None
+        if not groups["vague"] and not groups["bound"] and not first and _is_calendar(figure, unit):
             return None
         if groups["scale"] is None and groups["short"] is None and _looks_like_year(groups["num"] or ""):
             return None
-        kind, unit = _kind_of(doc, start, end, unit, lex)
+        kind, unit = _kind_of(doc, figure, next_index, unit, lex)
     return Amount(text=match.group(0), start=start, end=end, value=value, unit=unit, kind=kind, low=low, high=high)
 
 
@@ -297,10 +293,11 @@ def quantify(doc: Doc) -> tuple[Amount, ...]:
     """
     lex = _lexicon()
     amounts: list[Amount] = []
-    for match in lex.pattern.finditer(doc.text):
+    text = doc.text  # built anew on every access: read it once
+    for match in lex.pattern.finditer(text):
         if not match.group(0).strip():
             continue
-        amount = _amount(match, doc, lex)
+        amount = _amount(match, doc, len(text), lex)
         if amount is not None:
             amounts.append(amount)
     return tuple(amounts)
