@@ -293,12 +293,12 @@ def _quoted_tokens(doc: Doc, quoted: list[tuple[int, int]]) -> set[int]:
     return inside
 
 
-def _reported(doc: Doc, quoted: list[tuple[int, int]], direct: list[_Found], lexicon: Lexicon) -> list[_Found]:
+def _reported(doc: Doc, quoted: list[tuple[int, int]], inside: set[int], direct: list[_Found],
+              lexicon: Lexicon) -> list[_Found]:
     """Reported speech and thought: the clausal complement of a cue verb, and "according to X"."""
     used = {f.cue.i for f in direct if f.cue is not None}
     taken = [(f.start, f.end) for f in direct]
     found: list[_Found] = []
-    inside = _quoted_tokens(doc, quoted)
     for token in doc:
         if token.i in used or token.i in inside:
             continue
@@ -417,7 +417,8 @@ _SOURCE_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "prep"})
 
 
-def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexicon: Lexicon) -> list[_Found]:
+def _stances(doc: Doc, quoted: list[tuple[int, int]], inside: set[int], found: list[_Found],
+             lexicon: Lexicon) -> list[_Found]:
     """What a named person, group or a personal pronoun is said to do with words or views — accuse,
     endorse, call for, criticize — beyond the verbs of saying: the verb's complement, as PolNeAR counts
     these attributions; ``mixed`` when a quotation the passes before left sits inside it (``she blasted the
@@ -425,7 +426,6 @@ def _stances(doc: Doc, quoted: list[tuple[int, int]], found: list[_Found], lexic
     taken = [(f.start, f.end) for f in found]
     used = {f.cue.i for f in found if f.cue is not None}
     extra: list[_Found] = []
-    inside = _quoted_tokens(doc, quoted)
     for token in doc:
         if token.pos_ != "VERB" or token.i in used or token.i in inside or token.dep_ in {"amod", "acl", "relcl"}:
             continue
@@ -496,9 +496,10 @@ def attribute(doc: Doc, lexicon: Lexicon | None = None) -> tuple[Quote, ...]:
     text = doc.text
     quoted = quoted_spans(text)
     found = _direct(doc, text, quoted, lexicon)
-    found += _reported(doc, quoted, found, lexicon)
+    inside = _quoted_tokens(doc, quoted)  # the tokens inside quotations, for the passes that skip them
+    found += _reported(doc, quoted, inside, found, lexicon)
     found += _embedded(doc, text, quoted, found, lexicon)
-    found += _stances(doc, quoted, found, lexicon)
+    found += _stances(doc, quoted, inside, found, lexicon)
     found = _outermost(found)
     _end_at_quotation(found, text, quoted)
     found.sort(key=lambda f: (f.start, f.end))
