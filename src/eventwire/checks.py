@@ -79,13 +79,14 @@ def _name_spellings(doc: Doc) -> list[Flag]:
             if entity.label_ == "PERSON":
                 persons.add(name)
     names = sorted(people)
+    folded = {name: normalize(name.split()[-1]) for name in names}  # surnames, accents and case aside
     flags: list[Flag] = []
     seen: set[frozenset[str]] = set()
     for i, first in enumerate(names):
         for second in names[i + 1:]:
             a_words, b_words = first.split(), second.split()
             a_last, b_last = a_words[-1], b_words[-1]
-            if (normalize(a_last) == normalize(b_last)  # Erdoğan / Erdogan: the same spelling, accents aside
+            if (folded[first] == folded[second]  # Erdoğan / Erdogan: the same spelling, accents aside
                     or min(len(a_last), len(b_last)) < _SPELLING_MIN_LENGTH):
                 continue
             if a_last[0] != b_last[0] or not a_last.isalpha() or not b_last.isalpha():
