@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventwire.records import (
+    Actor,
     Article,
     Entity,
     Event,
@@ -54,7 +55,8 @@ def articles(draw: st.DrawFn) -> Article:
                   location=draw(st.none() | st.builds(EventLocation, name=_text,
                                                         lat=st.floats(-90, 90), lon=st.floats(-180, 180))),
                   fatalities=draw(st.none() | _small), trigger=Trigger(text="took", start=0, end=4),
-                  sentence=SentenceSpan(start=0, end=n), confidence=draw(st.floats(0, 1)))
+                  sentence=SentenceSpan(start=0, end=n), confidence=draw(st.floats(0, 1)),
+                  rule=draw(st.none() | _text), evidence=(SentenceSpan(start=0, end=n),))
     return Article(
         id=content_id(text), source=Source(path=draw(_text) or "-", url=draw(st.none() | _text), format="jsonl"),
         text=text, title=draw(st.none() | _text), authors=tuple(draw(st.lists(_text, max_size=3))),
@@ -62,6 +64,8 @@ def articles(draw: st.DrawFn) -> Article:
         sections=(Section(kind="body", start=0, end=n),),
         removed=tuple(Removed(text=t, reason="boilerplate") for t in draw(st.lists(_text, max_size=3))),
         entities=tuple(entity() for _ in range(draw(st.integers(0, 4)))),
+        actors=(Actor(text="x", start=0, end=1, name=draw(st.none() | _text), inter=draw(st.none() | st.integers(1, 8)),
+                      kind=draw(st.sampled_from([None, "named", "generic", "anaphor", "unknown"]))),),
         places=(Place(text="x", start=0, end=1, lat=draw(st.floats(-90, 90)), precision=3),),
         quotes=(Quote(text="q", start=0, end=1, direct=draw(st.booleans())),),
         events=(event,),
@@ -86,9 +90,11 @@ def test_event_json_keys_match_design() -> None:
                   location=None, fatalities=None, trigger=Trigger(text="t", start=0, end=1),
                   sentence=SentenceSpan(start=0, end=1), confidence=0.5)
 
+    # DESIGN.md's keys in its order, then ours: the rule that fired and every sentence that reports it.
     assert list(event_to_json(event)) == [
         "id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision", "actor1",
-        "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger", "sentence", "confidence"]
+        "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger", "sentence", "confidence",
+        "rule", "evidence"]
 
 
 @given(articles())

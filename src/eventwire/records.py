@@ -109,6 +109,10 @@ class Actor:
     inter: int | None = None
     sector: str | None = None
     country: str | None = None
+    kind: str | None = None
+    """How the mention names its actor: ``named`` (an alias-table entry or a proper name),
+    ``generic`` ("police", "gunmen"), ``anaphor`` ("the group", resolved to an earlier actor) or
+    ``unknown`` (kept as written, not in the table)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -217,6 +221,10 @@ class Event:
     trigger: Trigger
     sentence: SentenceSpan
     confidence: float
+    rule: str | None = None
+    """Why the event got its type: the lexicon entry or pattern that fired (e.g. ``trigger:seized``)."""
+    evidence: tuple[SentenceSpan, ...] = ()
+    """Every sentence that reports this event (the first is ``sentence``): one event, several mentions."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,7 +273,7 @@ def _span_record(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 _ENTITY = ("text", "label", "start", "end")
-_ACTOR = ("text", "start", "end", "name", "inter", "sector", "country")
+_ACTOR = ("text", "start", "end", "name", "inter", "sector", "country", "kind")
 _PLACE = ("text", "start", "end", "name", "geonameid", "lat", "lon", "country", "country_code",
           "admin1", "admin2", "feature_code", "precision")
 _TIME = ("text", "start", "end", "value", "precision")
@@ -301,6 +309,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
         "trigger": {"text": event.trigger.text, "start": event.trigger.start, "end": event.trigger.end},
         "sentence": {"start": event.sentence.start, "end": event.sentence.end},
         "confidence": event.confidence,
+        "rule": event.rule,
+        "evidence": [{"start": s.start, "end": s.end} for s in event.evidence],
     }
 
 
@@ -359,6 +369,8 @@ def event_from_json(data: dict[str, Any]) -> Event:
         trigger=Trigger(**data["trigger"]),
         sentence=SentenceSpan(**data["sentence"]),
         confidence=float(data.get("confidence", 0.0)),
+        rule=data.get("rule"),
+        evidence=tuple(SentenceSpan(**s) for s in data.get("evidence", [])),
     )
 
 

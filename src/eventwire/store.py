@@ -34,7 +34,7 @@ _SPAN_TABLES: dict[str, tuple[str, ...]] = {
     "flags": ("code", "message", "spans"),
     "events": ("id", "event_type", "sub_event_type", "plover_type", "plover_mode", "date", "time_precision",
                "actor1", "assoc_actor1", "actor2", "assoc_actor2", "location", "fatalities", "trigger",
-               "sentence", "confidence"),
+               "sentence", "confidence", "rule", "evidence"),
 }
 
 _TYPES: dict[str, str] = {
@@ -43,7 +43,7 @@ _TYPES: dict[str, str] = {
     "inter": "INTEGER", "geonameid": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR",
     "value": "VARCHAR", "direct": "BOOLEAN", "time_precision": "INTEGER", "fatalities": "INTEGER",
     "confidence": "DOUBLE", "spans": "JSON", "actor1": "JSON", "assoc_actor1": "JSON", "actor2": "JSON",
-    "assoc_actor2": "JSON", "location": "JSON", "trigger": "JSON", "sentence": "JSON",
+    "assoc_actor2": "JSON", "location": "JSON", "trigger": "JSON", "sentence": "JSON", "evidence": "JSON",
 }
 # Per table overrides where one field name means different types.
 _TABLE_TYPES: dict[tuple[str, str], str] = {
