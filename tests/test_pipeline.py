@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from eventwire import pipeline
 from eventwire.config import Config
+from eventwire.errors import UsageError
 from eventwire.records import Article, Document, Source
 
 if TYPE_CHECKING:
@@ -40,3 +42,23 @@ def test_every_stage_fills_its_part_of_the_record(nlp: Language) -> None:
     assert isinstance(article, Article) and article.flags == ()
     assert [(a.text, a.kind) for a in article.amounts] == [("At least 12", "fatalities")]
     assert article.extractor.gazetteer is not None
+
+
+def test_extractor_for_labels_the_version_with_the_users_files(tmp_path: Path) -> None:
+    aliases = tmp_path / "my_actors.toml"
+    aliases.write_text("# none yet\n", encoding="utf-8")
+    plain = pipeline.extractor_for(Config()).version
+    first = pipeline.extractor_for(Config(actors=str(aliases))).version
+    aliases.write_text("# edited\n", encoding="utf-8")
+    second = pipeline.extractor_for(Config(actors=str(aliases))).version
+
+    assert "+" not in plain
+    assert first.startswith(plain + "+user.") and second.startswith(plain + "+user.")
+    assert first != second  # an edited alias file makes `eventwire run` code the corpus again
+
+
+def test_extractor_for_names_a_missing_user_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(UsageError) as raised:
+        pipeline.extractor_for(Config(triggers=str(missing)))
+    assert "nope.toml" in str(raised.value.where)

@@ -19,7 +19,7 @@ from eventwire.errors import EvaluationError, EventwireError, UsageError
 from eventwire.evaluate import evaluate_clean
 from eventwire.ingest import ingest
 from eventwire.pipeline import extract, package_version, run
-from eventwire.records import Article, Place, Problem, article_to_json
+from eventwire.records import Article, Event, Place, Problem, article_to_json
 from eventwire.store import Store
 
 log = logging.getLogger("eventwire")
@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
     p.add_argument("--gazetteer", type=Path, help="the place index file (default: the bundled one, built on "
                                                    "first use in $EVENTWIRE_CACHE or ~/.cache/eventwire)")
+    p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), added to the packaged table")
+    p.add_argument("--triggers", type=Path, help="your own event trigger file (TOML), added to the packaged one")
 
     p = commands.add_parser("run", help="process files into the DuckDB store, incrementally")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for stdin")
@@ -51,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--gazetteer", type=Path, help="the place index file (default: the bundled one, built on "
                                                    "first use in $EVENTWIRE_CACHE or ~/.cache/eventwire)")
+    p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), added to the packaged table")
+    p.add_argument("--triggers", type=Path, help="your own event trigger file (TOML), added to the packaged one")
 
     p = commands.add_parser("articles", help="list the articles in the store")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
@@ -110,6 +114,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {"model": args.model, "db": getattr(args, "db", None),
                                  "workers": getattr(args, "workers", None),
                                  "gazetteer": str(gazetteer) if gazetteer is not None else None}
+    for name in ("actors", "triggers"):
+        user_file = getattr(args, name, None)
+        overrides[name] = str(user_file) if user_file is not None else None
     config = load_config(args.config, **overrides)
     _check_date(getattr(args, "date", None))
     if args.command == "extract":
@@ -123,7 +130,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"The store now holds {counts['articles']} articles: {counts['sections']} sections, "
               f"{counts['entities']} entities ({', '.join(f'{n} {label}' for label, n in labels) or 'none'}), "
               f"{counts['places']} places, {counts['times']} times, {counts['amounts']} amounts, "
-              f"{counts['quotes']} quotes, {counts['flags']} flags, {counts['removed']} removed pieces listed.")
+              f"{counts['quotes']} quotes, {counts['actors']} actor mentions, {counts['events']} events, "
+              f"{counts['flags']} flags, {counts['removed']} removed pieces listed.")
         print(f"Look further:  eventwire articles --db {config.db}   |   eventwire articles --db {config.db} "
               "--errors   |   eventwire extract FILE --format table")
         return 1 if summary.failed else 0
@@ -208,6 +216,10 @@ def _article_table(article: Article) -> str:
     lines.append(f"times      {', '.join(f'{t.text} [{t.value}]' for t in article.times[:40]) or '-'}")
     amounts = ", ".join(f"{a.text} [{a.kind}{f' {a.unit}' if a.unit else ''}]" for a in article.amounts[:40])
     lines.append(f"amounts    {amounts or '-'}")
+    actors = ", ".join(f"{a.text} [{a.name or '?'}{f' {a.inter}' if a.inter else ''}]" for a in article.actors[:40])
+    lines.append(f"actors     {actors or '-'}")
+    for event in article.events:
+        lines.append(f"  event    {_event_cell(event)}")
     for quote in article.quotes:
         said = quote.text.replace(chr(10), " ")
         lines.append(f"  quote    {quote.speaker or '?'} ({quote.cue or '-'}, {quote.kind or '-'}): "
@@ -215,6 +227,16 @@ def _article_table(article: Article) -> str:
     for flag in article.flags:
         lines.append(f"  flag     {flag.code}: {flag.message}")
     return "\n".join(lines) + "\n"
+
+
+def _event_cell(event: Event) -> str:
+    """``2019-03-23 Battles / Non-state actor overtakes territory: SDF > Islamic State @ Baghuz ("took")``."""
+    kind = (f"{event.event_type} / {event.sub_event_type}" if event.event_type
+            else f"PLOVER {event.plover_type}{f' ({event.plover_mode})' if event.plover_mode else ''}")
+    actors = " > ".join(a.name for a in (event.actor1, event.actor2) if a is not None) or "-"
+    where = f" @ {event.location.name}" if event.location is not None and event.location.name else ""
+    dead = f", {event.fatalities} dead" if event.fatalities is not None else ""
+    return f"{event.date or '-'} {kind}: {actors}{where}{dead} (\"{event.trigger.text}\")"
 
 
 def _place_cell(place: Place) -> str:

@@ -27,6 +27,8 @@ class Config:
     workers: int = 0  # 0: one per core
     db: str = "eventwire.duckdb"
     gazetteer: str = ""  # the place index file; "": the bundled one in $EVENTWIRE_CACHE or ~/.cache/eventwire
+    actors: str = ""  # the user's actor alias file (TOML, the format of data/actors.toml), added to the packaged one
+    triggers: str = ""  # the user's event trigger file (TOML, the format of data/events.toml), added likewise
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -37,6 +39,10 @@ class Config:
     def gazetteer_path(self) -> Path | None:
         """The configured gazetteer file, or ``None`` for the default one."""
         return Path(self.gazetteer) if self.gazetteer else None
+
+    def user_files(self) -> tuple[Path, ...]:
+        """The user's own data files (actor aliases, event triggers) named by the configuration."""
+        return tuple(Path(name) for name in (self.actors, self.triggers) if name)
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> Config:

@@ -1,7 +1,7 @@
-"""The pipeline: ingest → clean → parse → places, times, amounts, quotes, checks → store, in one process
-or a local process pool.
+"""The pipeline: ingest → clean → parse → places, times, amounts, quotes, actors → events, checks → store,
+in one process or a local process pool.
 
-:func:`process` is the per-batch stage function (pure but for the model and gazetteer handed in);
+:func:`process` is the per-batch stage function (pure but for the model, gazetteer and tables handed in);
 :func:`extract` runs it in this process for a one-off; :func:`run` streams a corpus through a pool of
 worker processes, each loading the model and opening the gazetteer once, and writes batches to the store
 incrementally.
@@ -9,6 +9,7 @@ incrementally.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import sys
@@ -20,13 +21,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from eventwire.actors import ActorTable, find_actors, load_actors
 from eventwire.amounts import quantify
 from eventwire.checks import check
 from eventwire.clean import clean
 from eventwire.config import Config
-from eventwire.errors import EventwireError, ModelError
+from eventwire.errors import EventwireError, ModelError, UsageError
+from eventwire.events import code_events
 from eventwire.gazetteer import Gazetteer
 from eventwire.ingest import ingest, input_hash
 from eventwire.parse import load_model, parse
@@ -59,9 +63,42 @@ def model_label(model: str) -> str:
 
 
 def extractor_for(config: Config, gazetteer: Gazetteer | None = None) -> Extractor:
-    """What made the records: package version, model and gazetteer version (``None`` without places)."""
-    return Extractor(version=package_version(), model=model_label(config.model),
+    """What made the records: package version, model and gazetteer version (``None`` without places).
+
+    With the user's own alias or trigger files the version carries a local label of their content
+    (``0.1.0+user.1a2b3c4d``), so that editing them makes ``eventwire run`` code the corpus again.
+    """
+    version_ = package_version()
+    if config.user_files():
+        version_ += "+user." + _user_files_digest(config.user_files())
+    return Extractor(version=version_, model=model_label(config.model),
                      gazetteer=gazetteer.version if gazetteer is not None else None)
+
+
+def _user_files_digest(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read this file ({exc.strerror or exc}); check the path given to "
+                             "--actors/--triggers or in the configuration", where=str(path)) from exc
+    return digest.hexdigest()[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """The data the actors and events stages read: the packaged tables plus the user's own files."""
+
+    actors: ActorTable
+
+
+def load_tables(config: Config) -> Tables:
+    """The packaged actor table (and event lexicon) with the user's files of ``config`` added.
+
+    Raises :class:`~eventwire.errors.UsageError` naming a user file that cannot be read or is malformed.
+    """
+    return Tables(actors=load_actors((Path(config.actors),) if config.actors else ()))
 
 
 def open_gazetteer(config: Config) -> Gazetteer:
@@ -96,7 +133,8 @@ def to_article(document: Document, extractor: Extractor) -> Article:
 
 
 def process(nlp: Language, documents: Sequence[Document], *, extractor: Extractor,
-            batch_size: int = 64, gazetteer: Gazetteer | None = None) -> list[Article | Problem]:
+            batch_size: int = 64, gazetteer: Gazetteer | None = None,
+            tables: Tables | None = None) -> list[Article | Problem]:
     """Clean, parse and (with a gazetteer) locate the places of a batch. Returns, in input order, an
     article or a problem per document: one document that fails never takes the others down."""
     results: list[Article | Problem] = []
@@ -111,7 +149,8 @@ def process(nlp: Language, documents: Sequence[Document], *, extractor: Extracto
             results.append(Problem(severity="error", code="EW299", where=document.source.path,
                                    message=f"internal error while cleaning ({exc!r}); please report it"))
     articles = [r for r in results if isinstance(r, Article)]
-    parsed = iter([_with_extracts(article, doc, gazetteer)
+    tables = tables if tables is not None else Tables(actors=load_actors())
+    parsed = iter([_with_extracts(article, doc, gazetteer, tables)
                    for article, doc in parse(nlp, articles, batch_size=batch_size)])
     return [next(parsed) if isinstance(r, Article) else r for r in results]
 
@@ -129,18 +168,22 @@ def _stage(article: Article, name: str, run: Callable[[], Any], failures: list[F
         return None
 
 
-def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None) -> Article:
+def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None, tables: Tables) -> Article:
     """The article with what the extract stages find in its parse: places (with a gazetteer), times,
-    amounts, quotes, and the checks over them."""
+    amounts, quotes, actors, the events over all of them, and the checks."""
     failed: list[Flag] = []
     places = _stage(article, "places", lambda: locate(doc, gazetteer), failed) if gazetteer is not None else None
     times = _stage(article, "times", lambda: normalize_times(doc, article.published), failed)
     amounts = _stage(article, "amounts", lambda: quantify(doc), failed)
     quotes = _stage(article, "quotes", lambda: attribute(doc), failed)
+    actors = _stage(article, "actors", lambda: find_actors(doc, tables.actors, places=places or ()), failed)
+    events = _stage(article, "events", lambda: code_events(
+        doc, actors=actors or (), places=places or (), times=times or (), amounts=amounts or (),
+        sections=article.sections, published=article.published), failed)
     flags = _stage(article, "checks", lambda: check(doc, sections=article.sections, amounts=amounts or (),
                                                       times=times or (), published=article.published), failed)
     return replace(article, places=places or (), times=times or (), amounts=amounts or (), quotes=quotes or (),
-                   flags=(*(flags or ()), *failed))
+                   actors=actors or (), events=events or (), flags=(*(flags or ()), *failed))
 
 
 def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,
@@ -156,6 +199,7 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
             yield from extract(documents, config, nlp=nlp, date=date, gazetteer=opened)
         return
     extractor = extractor_for(config, gazetteer)
+    tables = load_tables(config)
     batch: list[Document] = []
     for item in documents:
         if isinstance(item, Problem):
@@ -163,10 +207,12 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
             continue
         batch.append(item if item.date or not date else replace(item, date=date))
         if len(batch) >= config.batch_size:
-            yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer)
+            yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer,
+                               tables=tables)
             batch = []
     if batch:
-        yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer)
+        yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer,
+                           tables=tables)
 
 
 # --- the local process pool -------------------------------------------------------------------------
@@ -175,6 +221,7 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
 class _WorkerState:
     nlp: Language | None = None
     gazetteer: Gazetteer | None = None
+    tables: Tables | None = None
     extractor: Extractor | None = None
     batch_size: int = 64
 
@@ -184,15 +231,14 @@ class _WorkerState:
 _WORKER = _WorkerState()
 
 
-def _init_worker(config: Config, gazetteer_path: str) -> None:
-    """Load the model and open the gazetteer the parent built (``gazetteer_path``: never a build here, so
-    workers cannot race to build it)."""
-    from pathlib import Path
-
+def _init_worker(config: Config, gazetteer_path: str, extractor: Extractor) -> None:
+    """Load the model and the tables and open the gazetteer the parent built (``gazetteer_path``: never a
+    build here, so workers cannot race to build it)."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     _WORKER.nlp = load_model(config.model)
     _WORKER.gazetteer = Gazetteer.open(Path(gazetteer_path))
-    _WORKER.extractor = extractor_for(config, _WORKER.gazetteer)
+    _WORKER.tables = load_tables(config)
+    _WORKER.extractor = extractor
     _WORKER.batch_size = config.batch_size
 
 
@@ -200,7 +246,7 @@ def _work(documents: list[Document]) -> list[Article | Problem]:
     if _WORKER.nlp is None or _WORKER.extractor is None:
         raise ModelError("worker used before it loaded its model")
     return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size,
-                   gazetteer=_WORKER.gazetteer)
+                   gazetteer=_WORKER.gazetteer, tables=_WORKER.tables)
 
 
 @dataclass(slots=True)
@@ -228,6 +274,7 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     gazetteer = open_gazetteer(config)
     extractor = extractor_for(config, gazetteer)
+    tables = load_tables(config)  # here, so that a bad user file stops the run before any work
     workers = config.resolved_workers()
     tally = _Tally()
     problems: list[Problem] = []
@@ -266,9 +313,9 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
             nlp = load_model(config.model)
             for batch in batches:
                 consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,
-                                       batch_size=config.batch_size, gazetteer=gazetteer))
+                                       batch_size=config.batch_size, gazetteer=gazetteer, tables=tables))
         else:
-            _run_pool(batches, consume, config, workers, str(gazetteer.path))
+            _run_pool(batches, consume, config, workers, str(gazetteer.path), extractor)
         summary = RunSummary(run_id=run_id, inputs=tally.inputs, stored=tally.stored, skipped=tally.skipped,
                              failed=tally.failed, problems=tuple(problems))
         store.finish_run(summary)
@@ -279,13 +326,13 @@ _Batch = list[tuple[str, Document]]
 
 
 def _run_pool(batches: Iterator[_Batch], consume: Callable[[_Batch, list[Article | Problem]], None],
-              config: Config, workers: int, gazetteer_path: str) -> None:
+              config: Config, workers: int, gazetteer_path: str, extractor: Extractor) -> None:
     """Map batches over a pool of worker processes (spawned, each loading the model and opening the
     gazetteer once), keeping at most two batches per worker in flight and storing results in input order."""
     context = multiprocessing.get_context("spawn")
     pending: deque[tuple[list[tuple[str, Document]], Future[list[Article | Problem]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(config, gazetteer_path)) as pool:
+                             initargs=(config, gazetteer_path, extractor)) as pool:
         try:
             for batch in batches:
                 pending.append((batch, pool.submit(_work, [d for _, d in batch])))
