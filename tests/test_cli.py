@@ -218,3 +218,26 @@ def test_eval_times_and_quotes_on_a_small_gold_file(tmp_path: Path, task: str,
     else:
         assert scores["direct_mixed"]["f1"] == 1.0
     assert main(["eval", str(tmp_path / "missing.jsonl"), "--task", task]) == 1
+
+
+def test_export_writes_every_format_from_a_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, story in enumerate(STORIES[:2]):
+        (folder / f"story{n}.txt").write_text(story, encoding="utf-8")
+    db = tmp_path / "ew.duckdb"
+    assert _cli("run", str(folder), "--db", str(db), "--workers", "1", "--no-progress").returncode == 0
+    for fmt, name in (("acled-csv", "e.csv"), ("parquet", "e.parquet"), ("geojson", "e.geojson"), ("jsonl", "r.jsonl")):
+        result = _cli("export", "--db", str(db), "--format", fmt, "-o", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        assert "wrote" in result.stderr and (tmp_path / name).stat().st_size > 0
+    assert len((tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    bad = _cli("export", "--db", str(db), "--format", "xlsx", "-o", str(tmp_path / "x"))
+    assert bad.returncode == 2
+
+
+def test_a_missing_user_alias_file_is_a_usage_error(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(STORIES[0], encoding="utf-8")
+    result = _cli("extract", str(story), "--actors", str(tmp_path / "mine.toml"))
+    assert result.returncode == 2 and "mine.toml" in result.stderr

@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), added to the packaged table")
     p.add_argument("--triggers", type=Path, help="your own event trigger file (TOML), added to the packaged one")
 
+    p = commands.add_parser("export", help="write the store's events as ACLED-style CSV, Parquet, GeoJSON, "
+                                           "or its full records as JSONL")
+    p.add_argument("--format", choices=("acled-csv", "jsonl", "parquet", "geojson"), required=True)
+    p.add_argument("-o", "--output", type=Path, required=True, help="the file to write (replaced if it exists)")
+    p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
+
     p = commands.add_parser("articles", help="list the articles in the store")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
     p.add_argument("--limit", type=int, default=50)
@@ -137,6 +143,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 1 if summary.failed else 0
     if args.command == "articles":
         return _articles(args, config.db)
+    if args.command == "export":
+        from eventwire.export import export
+
+        summary = export(config.db, args.format, args.output)
+        unit = "articles" if summary.format == "jsonl" else "events"
+        left_out = (f" ({summary.without_coordinates} events without coordinates left out)"
+                    if summary.without_coordinates else "")
+        print(f"wrote {summary.rows} {unit} to {summary.path}{left_out}", file=sys.stderr)
+        return 0
     if args.command == "gazetteer":
         return _gazetteer(args)
     if args.command == "eval":
