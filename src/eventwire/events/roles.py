@@ -1,0 +1,179 @@
+"""Who did what to whom: the agent and the patient of a trigger, read off the dependency parse.
+
+The agent is the subject of an active verb, the "by" object of a passive one, the possessor or the
+"by" object of a noun ("the SDF's capture of", "an attack by IS"), or the subject of the light verb a
+noun hangs on ("IS *carried out* an attack"). The patient is the direct object, the passive subject,
+or the object of "on", "against", "at", "with", "targeting" …
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from eventwire.records import Actor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["ActorIndex", "agent", "objects", "patient", "prep_objects", "subject_token"]
+
+_SUBJECTS = frozenset({"nsubj", "csubj"})
+_PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "with", "targeting", "toward", "towards", "from",
+                            "into"})
+_LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "hold", "claim", "perpetrate",
+                          "commit", "execute", "lead", "organize", "organise", "make", "unleash", "begin",
+                          "start", "continue", "resume", "step", "intensify", "wage", "orchestrate"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+
+def subject_token(token: Token) -> Token | None:
+    """The agent token of a verb: subject, or "by" object when passive; inherited through xcomp/conj."""
+    current: Token | None = token
+    for _ in range(4):
+        if current is None:
+            return None
+        passive = any(child.dep_ in ("nsubjpass", "auxpass") for child in current.children)
+        for child in current.children:
+            if passive and child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+            if not passive and child.dep_ in _SUBJECTS:
+                if child.lower_ in _RELATIVE and current.dep_ == "relcl":
+                    return current.head
+                return child
+        if passive:
+            return None
+        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+            current = current.head
+        elif current.dep_ in ("acl", "relcl") and current.head is not current:
+            return current.head
+        else:
+            return None
+    return None
+
+
+def agent(token: Token) -> Token | None:
+    """The agent of a verb or noun trigger, or ``None``.
+
+    >>> # "IS militants attacked the base": agent of "attacked" is "militants"  # doctest: +SKIP
+    """
+    if token.pos_ in ("VERB", "AUX"):
+        return subject_token(token)
+    for child in token.children:
+        if child.dep_ == "poss":
+            return child
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    for child in token.children:
+        if child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE"):
+            return child
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _LIGHT_VERBS:
+        return subject_token(head)
+    if token.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in _LIGHT_VERBS:
+        return subject_token(head.head)
+    return None
+
+
+def prep_objects(token: Token) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs attached to ``token``: "fired *on* protesters"."""
+    for child in token.children:
+        if child.dep_ in ("prep", "agent"):
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    yield child.lower_, grand
+                    for conj in grand.conjuncts:
+                        yield child.lower_, conj
+
+
+def objects(token: Token) -> list[Token]:
+    """The object of a trigger: direct object or passive subject of a verb, "of" object of a noun."""
+    found = [child for child in token.children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+    if not found and token.pos_ not in ("VERB", "AUX"):
+        found = [obj for prep, obj in prep_objects(token) if prep == "of"]
+    if not found and token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
+        found = [token.head]  # "the town captured by IS"
+    for item in list(found):
+        found.extend(item.conjuncts)
+    return found
+
+
+def patient(token: Token) -> Token | None:
+    """The target of a trigger: its object when that is a party, else the object of on/against/with …"""
+    for obj in objects(token):
+        return obj
+    for prep, obj in prep_objects(token):
+        if prep in _PATIENT_PREPS:
+            return obj
+    for child in token.children:
+        if child.dep_ in ("advcl", "acl", "xcomp") and child.lemma_ == "target":
+            for grand in child.children:
+                if grand.dep_ == "dobj":
+                    return grand
+    return None
+
+
+class ActorIndex:
+    """The actor mentions of one sentence, found by token: which actor a noun phrase names."""
+
+    def __init__(self, sent: Span, actors: Sequence[Actor]) -> None:
+        self.by_token: dict[int, Actor] = {}
+        start, end = sent.start_char, sent.end_char
+        inside = [actor for actor in actors if actor.start < end and actor.end > start]
+        if inside:
+            for token in sent:
+                for actor in inside:
+                    if actor.start <= token.idx < actor.end:
+                        self.by_token.setdefault(token.i, actor)
+                        break
+
+    def actor(self, token: Token | None, partitives: frozenset[str]) -> Actor | None:
+        """The actor named by the noun phrase headed by ``token`` ("SDF fighters", "members of IS")."""
+        if token is None or not self.by_token:
+            return None
+        found = self.by_token.get(token.i)
+        if found is not None:
+            return found
+        if token.lemma_.lower() in partitives or token.lower_ in partitives:
+            for prep, obj in prep_objects(token):
+                if prep == "of":
+                    return self.actor(obj, partitives)
+        for index in range(token.left_edge.i, token.i):
+            found = self.by_token.get(index)
+            if found is not None:
+                return found
+        for prep, obj in prep_objects(token):
+            if prep == "of":
+                found = self.by_token.get(obj.i)
+                if found is not None:
+                    return found
+        return None
+
+
+def lexical_inter(token: Token | None, agent_inter: Mapping[str, int], partitives: frozenset[str]) -> int | None:
+    """The inter code the words of a noun phrase suggest ("security forces" 1, "gunmen" 2), or ``None``.
+
+    The first word class (in the lexicon's order) that one of the phrase's words belongs to wins; for a
+    partitive head ("a group of protesters") the noun after "of" decides.
+    """
+    if token is None:
+        return None
+    lemma = token.lemma_.lower()
+    if lemma in partitives or token.lower_ in partitives:
+        for prep, obj in prep_objects(token):
+            if prep == "of":
+                return lexical_inter(obj, agent_inter, partitives)
+    best: int | None = None
+    best_rank = 1 << 30
+    ranks = {code: rank for rank, code in enumerate(dict.fromkeys(agent_inter.values()))}
+    for index in range(token.left_edge.i, token.i + 1):
+        word = token.doc[index]
+        code = agent_inter.get(word.lemma_.lower(), agent_inter.get(word.lower_))
+        if code is not None and ranks[code] < best_rank:
+            best, best_rank = code, ranks[code]
+    return best

