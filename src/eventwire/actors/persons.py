@@ -1,0 +1,162 @@
+"""Actors from the model's entities the table scan did not cover: persons (with the sector and country
+their title or affiliation gives), and organisations or groups the table does not know (kept as written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from eventwire.actors.table import ActorTable, fold, words_of
+from eventwire.records import Actor, Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP"})
+_WINDOW_BEFORE = 6
+_WINDOW_AFTER = 10
+_BARRIERS = frozenset({"\"", "“", "”", ".", ";", ":", "(", ")", "#"})
+
+
+def _spans(actors: Sequence[Actor]) -> list[tuple[int, int]]:
+    return [(a.start, a.end) for a in actors]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    """Char offsets of an entity without a leading "the" and a trailing possessive."""
+    start, end = span.start_char, span.end_char
+    if span[0].lower_ == "the" and len(span) > 1:
+        start = span[1].idx
+    if span[-1].lower_ in ("'s", "’s", "'") and len(span) > 1:
+        end = span[-2].idx + len(span[-2].text)
+    return start, end
+
+
+class _Persons:
+    """Persons of one article: title, affiliation and country, and the full name of a surname alone."""
+
+    def __init__(self, doc: Doc, table: ActorTable, found: Sequence[Actor],
+                 context: Callable[[int], str | None]) -> None:
+        self.doc = doc
+        self.table = table
+        self.found = [a for a in found if a.kind in ("named", "generic") and a.inter is not None]
+        self.context = context
+        self.known: dict[str, Actor] = {}
+
+    def actor(self, span: Span) -> Actor:
+        start, end = _trimmed(span)
+        text = self.doc.text[start:end]
+        parts = text.split()
+        earlier = self.known.get(parts[-1]) if parts else None
+        if earlier is not None and (len(parts) == 1 or earlier.name == text):
+            return Actor(text=text, start=start, end=end, name=earlier.name, inter=earlier.inter,
+                         sector=earlier.sector, country=earlier.country, kind="named")
+        sector, title_country, affiliation = self._role(span)
+        country = title_country or (affiliation.country if affiliation is not None else None)
+        inter = affiliation.inter if affiliation is not None else None
+        if sector is None and affiliation is not None:
+            sector = affiliation.sector
+        if inter is None and sector in _STATE_SECTORS:
+            inter = 1
+        actor = Actor(text=text, start=start, end=end, name=text, inter=inter, sector=sector, country=country,
+                      kind="named")
+        if len(parts) > 1:
+            self.known[parts[-1]] = actor
+        return actor
+
+    def _window(self, span: Span) -> tuple[int, int]:
+        sentence = span.sent
+        before = max(sentence.start, span.start - _WINDOW_BEFORE)
+        for index in range(span.start - 1, before - 1, -1):
+            if self.doc[index].text in _BARRIERS:
+                before = index + 1
+                break
+        after = span.end
+        if after < sentence.end and self.doc[after].text == ",":
+            after = min(sentence.end, after + _WINDOW_AFTER)
+            for index in range(span.end + 1, after):
+                if self.doc[index].text in (",", ".", ";", "\"", "“", "”") or self.doc[index].pos_ == "VERB":
+                    after = index
+                    break
+        return before, after
+
+    def _role(self, span: Span) -> tuple[str | None, str | None, Actor | None]:
+        """The sector of the person's title, the country it names, and the actor the person speaks or
+        works for, from the words just before the name and an apposition after it."""
+        before, after = self._window(span)
+        pieces = [(before, span.start), (span.end, after)]
+        sector: str | None = None
+        country: str | None = None
+        for first, last in pieces:
+            words = [w.lower() for token in self.doc[first:last] for w in (words_of(token.text) or [token.text])]
+            for i in range(len(words)):
+                title = self.table.titles.longest(words, i)
+                if title is not None and sector is None:
+                    sector = str(title[1][0])
+                    country = country or self.table.title_countries.get(str(title[1][1]))
+                place = self.table.country_folded.longest(words, i)
+                if place is not None and len(words[i]) > 2:
+                    country = place[1].name
+        cased = [self.doc[first:last] for first, last in pieces if last > first]
+        for window in cased:
+            for token in window:
+                if token.text in ("US", "U.S.", "UK", "U.K."):
+                    found = self.table.country_cased.longest(words_of(token.text), 0)
+                    country = found[1].name if found is not None else country
+        low = self.doc[before].idx
+        high = self.doc[after - 1].idx + len(self.doc[after - 1].text) if after > span.end else span.start_char
+        affiliations = [a for a in self.found if low <= a.start and a.end <= max(high, span.start_char)
+                        and not (span.start_char <= a.start < span.end_char)]
+        affiliation = min(affiliations, key=lambda a: abs(a.start - span.start_char), default=None)
+        return sector, country, affiliation
+
+
+def entity_actors(doc: Doc, table: ActorTable, found: Sequence[Actor], places: Sequence[Place],
+                  context: Callable[[int], str | None]) -> list[Actor]:
+    """Persons, and organisations or groups the scan did not find, as actors (see the module doc)."""
+    taken = _spans(found)
+    place_spans = [(p.start, p.end) for p in places]
+    persons = _Persons(doc, table, found, context)
+    actors: list[Actor] = []
+    for span in doc.ents:
+        label = span.label_
+        if label == "PERSON":
+            start, end = _trimmed(span)
+            if start < end and not _overlaps(start, end, taken) and not _overlaps(start, end, place_spans) \
+                    and _person_name(doc.text[start:end], doc.text[max(start - 1, 0):start]):
+                actors.append(persons.actor(span))
+            continue
+        if label not in ("ORG", "NORP", "GPE"):
+            continue
+        start, end = _trimmed(span)
+        if doc.text[start:end] in persons.known and not _overlaps(start, end, taken):
+            actors.append(persons.actor(span))
+            continue
+        if label == "GPE":
+            continue
+        if start >= end or _overlaps(start, end, taken) or _overlaps(start, end, place_spans):
+            continue
+        text = doc.text[start:end]
+        if fold(text) in table.not_actors or not any(c.isalpha() for c in text):
+            continue
+        if label == "NORP" and not _norp_party(span):
+            continue
+        actors.append(Actor(text=text, start=start, end=end, name=text, kind="unknown"))
+    return actors
+
+
+def _person_name(text: str, before: str) -> bool:
+    """A person's name, not a photo credit ("Name/AFP/Getty Images") or a hashtag."""
+    return any(c.isupper() for c in text) and "/" not in text and before != "#"
+
+
+def _norp_party(span: Span) -> bool:
+    """A nationality or group written as a noun ("the Kurds", "Yazidis"), not as an adjective."""
+    last = span[-1]
+    return last.tag_ in ("NNPS", "NNS") or (last.pos_ in ("PROPN", "NOUN") and last.dep_ in ("nsubj", "dobj", "pobj",
+                                                                                               "nsubjpass"))
