@@ -26,7 +26,7 @@ from eventwire.records import (
 from eventwire.store import Store
 
 TEXT = ("Rebels seize Kidal\n\nOn 3 May 2021, rebels of the Azawad front took the town of Kidal from the army, "
-        "killing 12 soldiers. A roadside bomb hit a convoy near the town in the week that followed.")
+        "killing 12 soldiers, \"all of them young\", an officer said. A roadside bomb hit a convoy near the town in the week that followed.")
 
 
 def _event(text: str, trigger: str, **fields: object) -> Event:
@@ -50,7 +50,8 @@ TAKEOVER = _event(TEXT, "took", event_type="Battles", sub_event_type="Non-state 
                   assoc_actor1=(EventActor(name="Azawad front", inter=2),), location=KIDAL, fatalities=12)
 BOMB = _event(TEXT, "roadside bomb", event_type="Explosions/Remote violence",
               sub_event_type="Remote explosive/landmine/IED", plover_type="ASSAULT", date="2021-05-03",
-              time_precision=2, actor2=EventActor(name="Military Forces of Mali", inter=1), location=None)
+              time_precision=2, actor2=EventActor(name="Military Forces of Mali", inter=1), location=None,
+              sentence=SentenceSpan(start=0, end=len(TEXT)))  # a sentence with a line break and quote marks
 
 
 @pytest.fixture()
@@ -94,12 +95,13 @@ def test_export_parquet_has_typed_columns_equal_to_the_rows(db: Path, tmp_path: 
     with duckdb.connect() as con:
         types = dict(con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}')").fetchall()[i][:2]
                      for i in range(len(ACLED_COLUMNS) + len(EVIDENCE_COLUMNS)))
-        back = con.execute(f"SELECT event_uid, fatalities, latitude, event_date FROM read_parquet('{out}') "
-                           "ORDER BY trigger_start").fetchall()
+        back = con.execute(f"SELECT event_uid, fatalities, latitude, event_date, sentence, notes "
+                           f"FROM read_parquet('{out}') ORDER BY trigger_start").fetchall()
     assert types["fatalities"] == "INTEGER" and types["latitude"] == "DOUBLE" and types["event_date"] == "DATE"
     with Store(db, read_only=True) as store:
         rows = sorted(event_rows(store), key=lambda r: r["trigger_start"])
-    assert [(r[0], r[1], r[2]) for r in back] == [(r["event_uid"], r["fatalities"], r["latitude"]) for r in rows]
+    assert [r[:3] + r[4:] for r in back] == [(r["event_uid"], r["fatalities"], r["latitude"], r["sentence"], r["notes"])
+                                             for r in rows]
     assert str(back[0][3]) == "2021-05-03"
 
 

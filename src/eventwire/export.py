@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import logging
 import math
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -230,7 +231,7 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
     ...     list(event_rows(store))
     []
     """
-    for article, stored_at in store.iter_articles():
+    for article, stored_at in store.iter_articles(only=("events",)):
         for event in article.events:
             yield _row(event, article, stored_at)
 
@@ -239,29 +240,29 @@ def event_rows(store: Store) -> Iterator[dict[str, Any]]:
 
 def _write_csv(store: Store, out: Path) -> int:
     rows = 0
+    columns = (*ACLED_COLUMNS, *EVIDENCE_COLUMNS)
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=(*ACLED_COLUMNS, *EVIDENCE_COLUMNS))
-        writer.writeheader()
+        writer = csv.writer(handle)
+        writer.writerow(columns)
         for row in event_rows(store):
-            writer.writerow(row)
+            writer.writerow([row[c] for c in columns])
             rows += 1
     return rows
 
 
 def _write_parquet(store: Store, out: Path) -> int:
+    """The CSV rows, typed: written as CSV to a scratch file, then read and written by DuckDB's own
+    CSV reader and Parquet writer (far faster than handing DuckDB 100,000 Python rows)."""
     columns = (*ACLED_COLUMNS, *EVIDENCE_COLUMNS)
-    data: dict[str, list[Any]] = {c: [] for c in columns}
-    for row in event_rows(store):
-        for column in columns:
-            data[column].append(row[column])
-    with duckdb.connect() as con:
-        typed = ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in columns)
-        con.execute(f"CREATE TABLE events ({typed})")
-        if data["event_uid"]:
-            select = ", ".join(f"unnest($p{i})" for i in range(len(columns)))
-            con.execute(f"INSERT INTO events SELECT {select}", {f"p{i}": data[c] for i, c in enumerate(columns)})
-        con.execute(f"COPY events TO '{_sql_path(out)}' (FORMAT parquet)")
-    return len(data["event_uid"])
+    types = ", ".join(f"'{c}': '{_SQL_TYPES.get(c, 'VARCHAR')}'" for c in columns)
+    with tempfile.TemporaryDirectory(prefix="eventwire-export-") as scratch:
+        rows_csv = Path(scratch) / "rows.csv"
+        rows = _write_csv(store, rows_csv)
+        with duckdb.connect() as con:
+            con.execute(f"COPY (SELECT * FROM read_csv('{_sql_path(rows_csv)}', header = true, "
+                        f"columns = {{{types}}}, quote = '\"', escape = '\"', max_line_size = 100000000)) "
+                        f"TO '{_sql_path(out)}' (FORMAT parquet)")
+    return rows
 
 
 def _sql_path(path: Path) -> str:
@@ -279,7 +280,8 @@ def _write_geojson(store: Store, out: Path) -> tuple[int, int]:
         geometry = {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}  # RFC 7946: lon, lat
         features.append({"type": "Feature", "id": row["event_uid"], "geometry": geometry, "properties": row})
     with out.open("w", encoding="utf-8") as handle:
-        json.dump({"type": "FeatureCollection", "features": features}, handle, ensure_ascii=False)
+        # dumps, not dump: json.dump streams through the pure-Python encoder, ~5x slower on large files
+        handle.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
     return len(features), without
 
 

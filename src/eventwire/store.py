@@ -295,16 +295,21 @@ class Store:
                               for c, v in zip(columns, r, strict=True)} for r in rows]
         return article_from_json(record)
 
-    def iter_articles(self, *, batch_size: int = 500) -> Iterator[tuple[Article, datetime]]:
+    def iter_articles(self, *, batch_size: int = 500,
+                      only: Sequence[str] | None = None) -> Iterator[tuple[Article, datetime]]:
         """Every stored article with the time it was stored, in id order, read a batch at a time (one
-        query per table per batch, not per article: exports of large stores stay fast)."""
+        query per table per batch, not per article: exports of large stores stay fast).
+
+        ``only`` names the span lists to read (e.g. ``("events",)``); the others are left empty.
+        """
+        wanted = {t: c for t, c in _SPAN_TABLES.items() if only is None or t in only}
         ids = [row[0] for row in self.con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
         for first in range(0, len(ids), batch_size):
             batch = ids[first:first + batch_size]
             rows = self.con.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles "
                                     "WHERE id IN (SELECT unnest($ids)) ORDER BY id", {"ids": batch}).fetchall()
             spans: dict[str, dict[str, list[dict[str, Any]]]] = {}
-            for table, columns in _SPAN_TABLES.items():
+            for table, columns in wanted.items():
                 quoted = ", ".join(f'"{c}"' for c in columns)
                 json_columns = {c for c in columns if _column_type(table, c) == "JSON"}
                 found: dict[str, list[dict[str, Any]]] = {}
@@ -318,7 +323,7 @@ class Store:
                 values = dict(zip(_ARTICLE_COLUMNS, row, strict=True))
                 record = _article_record(values)
                 for table in _SPAN_TABLES:
-                    record[table] = spans[table].get(values["id"], [])
+                    record[table] = spans[table].get(values["id"], []) if table in spans else []
                 yield article_from_json(record), values["stored_at"]
 
     def problems(self, run_id: str | None = None) -> list[Problem]:
@@ -331,3 +336,66 @@ class Store:
         rows = self.con.execute('SELECT severity, code, "where", message FROM run_errors WHERE run_id = ?',
                                 [run_id]).fetchall()
         return [Problem(severity=r[0], code=r[1], where=r[2], message=r[3]) for r in rows]
+
+    def events(self, *, country: str | None = None, event_type: str | None = None, actor: str | None = None,
+               since: str | None = None, until: str | None = None,
+               near: tuple[float, float, float] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """The stored events that pass every filter given, by date (undated last), then article.
+
+        Args:
+            country: the location's country name or country code (case-insensitive).
+            event_type: an ACLED event type or sub-event type, or a PLOVER type (case-insensitive, exact).
+            actor: part of the name of actor 1 or actor 2 (case-insensitive).
+            since: the first date, ``YYYY-MM-DD`` (undated events are left out).
+            until: the last date, ``YYYY-MM-DD``, inclusive.
+            near: ``(lat, lon, km)``: within that great-circle distance of the point.
+            limit: at most this many events.
+
+        Returns each event's JSON object (DESIGN.md's keys) with ``article_id``.
+
+        >>> store.events(country="SY", event_type="Battles", since="2019-03-01")  # doctest: +SKIP
+        [{'article_id': '…', 'id': '…', 'event_type': 'Battles', …}]
+        """
+        from math import asin, cos, radians, sin, sqrt
+
+        columns = _SPAN_TABLES["events"]
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        if country:
+            where.append("(lower(json_extract_string(location, '$.country')) = lower($country) OR "
+                         "lower(json_extract_string(location, '$.country_code')) = lower($country))")
+            params["country"] = country
+        if event_type:
+            where.append("lower($type) IN (lower(event_type), lower(sub_event_type), lower(plover_type))")
+            params["type"] = event_type
+        if actor:
+            where.append("(contains(lower(coalesce(json_extract_string(actor1, '$.name'), '')), lower($actor)) OR "
+                         "contains(lower(coalesce(json_extract_string(actor2, '$.name'), '')), lower($actor)))")
+            params["actor"] = actor
+        if since:
+            where.append("date >= $since")
+            params["since"] = since
+        if until:
+            where.append("date IS NOT NULL AND substr(date, 1, 10) <= $until")
+            params["until"] = until
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        sql = (f"SELECT article_id, {quoted} FROM events{' WHERE ' + ' AND '.join(where) if where else ''} "
+               "ORDER BY date NULLS LAST, article_id, idx")
+        json_columns = {c for c in columns if _column_type("events", c) == "JSON"}
+        found: list[dict[str, Any]] = []
+        for row in self.con.execute(sql, params).fetchall():
+            event = {"article_id": row[0], **{c: json.loads(v) if c in json_columns and v is not None else v
+                                              for c, v in zip(columns, row[1:], strict=True)}}
+            if near is not None:
+                place = event["location"] or {}
+                if place.get("lat") is None or place.get("lon") is None:
+                    continue
+                lat1, lat2 = radians(near[0]), radians(place["lat"])
+                half = sin((lat2 - lat1) / 2) ** 2 + \
+                    cos(lat1) * cos(lat2) * sin(radians(place["lon"] - near[1]) / 2) ** 2
+                if 2 * 6371.0 * asin(min(1.0, sqrt(half))) > near[2]:
+                    continue
+            found.append(event)
+            if limit is not None and len(found) >= limit:
+                break
+        return found
