@@ -32,12 +32,13 @@ TEXT = ("Rebels seize Kidal\n\nOn 3 May 2021, rebels of the Azawad front took th
 def _event(text: str, trigger: str, **fields: object) -> Event:
     start = text.index(trigger)
     sentence_start = text.rfind("\n", 0, start) + 1
-    values: dict[str, object] = dict(
-        id=content_id(text + trigger), event_type=None, sub_event_type=None, plover_type=None, plover_mode=None,
-        date=None, time_precision=None, actor1=None, assoc_actor1=(), actor2=None, assoc_actor2=(),
-        location=None, fatalities=None, trigger=Trigger(text=trigger, start=start, end=start + len(trigger)),
-        sentence=SentenceSpan(start=sentence_start, end=len(text)), confidence=0.8, rule=f"trigger '{trigger}'")
-    values.update(fields)
+    values: dict[str, object] = {
+        "id": content_id(text + trigger), "event_type": None, "sub_event_type": None, "plover_type": None,
+        "plover_mode": None, "date": None, "time_precision": None, "actor1": None, "assoc_actor1": (),
+        "actor2": None, "assoc_actor2": (), "location": None, "fatalities": None,
+        "trigger": Trigger(text=trigger, start=start, end=start + len(trigger)),
+        "sentence": SentenceSpan(start=sentence_start, end=len(text)), "confidence": 0.8,
+        "rule": f"trigger '{trigger}'", **fields}
     return Event(**values)  # type: ignore[arg-type]
 
 
