@@ -146,11 +146,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         from eventwire.export import export
 
-        summary = export(config.db, args.format, args.output)
-        unit = "articles" if summary.format == "jsonl" else "events"
-        left_out = (f" ({summary.without_coordinates} events without coordinates left out)"
-                    if summary.without_coordinates else "")
-        print(f"wrote {summary.rows} {unit} to {summary.path}{left_out}", file=sys.stderr)
+        written = export(config.db, args.format, args.output)
+        unit = "articles" if written.format == "jsonl" else "events"
+        left_out = (f" ({written.without_coordinates} events without coordinates left out)"
+                    if written.without_coordinates else "")
+        print(f"wrote {written.rows} {unit} to {written.path}{left_out}", file=sys.stderr)
         return 0
     if args.command == "gazetteer":
         return _gazetteer(args)
