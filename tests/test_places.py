@@ -81,12 +81,36 @@ def test_resolve_country_name_is_the_country(gazetteer: Gazetteer) -> None:
     assert jordan is not None and jordan.country_code == "JO" and jordan.feature_code == "PCLI"
 
 
-def test_resolve_unknown_name_is_none_and_others_resolve(gazetteer: Gazetteer) -> None:
-    text = "Shelling near Qwzxplort and in Aleppo, Syria."
-    unknown, aleppo, syria = resolved(gazetteer, text, "Qwzxplort", "Aleppo", "Syria")
+def test_resolve_unknown_name_alone_is_none(gazetteer: Gazetteer) -> None:
+    [unknown] = resolved(gazetteer, "Shelling near Qwzxplort overnight.", "Qwzxplort")
     assert unknown is None
+
+
+def test_resolve_unknown_name_lies_near_the_place_named_beside_it(gazetteer: Gazetteer) -> None:
+    text = "Shelling near Qwzxplort and in Aleppo, Syria.\n\nTalks went on in Paris."
+    unknown, aleppo, syria, paris = resolved(gazetteer, text, "Qwzxplort", "Aleppo", "Syria", "Paris")
     assert aleppo is not None and aleppo.country_code == "SY" and aleppo.precision == 1
     assert syria is not None and syria.country_code == "SY"
+    assert paris is not None and paris.country_code == "FR"
+    assert unknown is not None and (unknown.text, unknown.start) == ("Qwzxplort", 14)
+    assert (unknown.name, unknown.country_code, unknown.precision) == (aleppo.name, "SY", 2)
+
+
+def test_resolve_unknown_building_lies_in_the_town_its_name_holds(gazetteer: Gazetteer) -> None:
+    text = "Patients from London were moved to Colchester Qwzx Hospital.\n\nColchester is in Essex."
+    mentions = [Mention(name, text.index(name), text.index(name) + len(name))
+                for name in ("London", "Colchester Qwzx Hospital")]
+    mentions.append(Mention("Colchester", text.rindex("Colchester"), text.rindex("Colchester") + 10))
+    london, hospital, colchester = resolve(gazetteer, mentions, text)
+    assert colchester is not None and london is not None
+    assert hospital is not None and (hospital.name, hospital.precision) == (colchester.name, 2)
+
+
+def test_resolve_unknown_name_beside_only_a_country_gets_the_country(gazetteer: Gazetteer) -> None:
+    text = "Fighting went on in New York.\n\nThe village of Qwzxplort in Syria fell."
+    _, unknown, syria = resolved(gazetteer, text, "New York", "Qwzxplort", "Syria")
+    assert syria is not None
+    assert unknown is not None and (unknown.country_code, unknown.feature_code, unknown.precision) == ("SY", "PCLI", 3)
 
 
 def test_resolve_demonym_written_as_place(gazetteer: Gazetteer) -> None:

@@ -12,7 +12,9 @@ each one the gazetteer entry it most likely means. Every candidate gets a score 
   division named elsewhere in the article lifts the places it contains;
 * **distance** — a second pass prefers candidates near the article's other resolved places.
 
-A name that does not resolve yields ``None`` for that name only; the article's other names still resolve.
+A name the gazetteer lacks (a street, a building, a village of the long tail) is placed near the article's
+place it most likely lies in, with geo_precision at least 2 (see :func:`_nearby`); a name with no resolved
+place to lean on yields ``None`` for that name only — the article's other names still resolve.
 
 >>> from eventwire.gazetteer import Gazetteer
 >>> text = "Clashes in Raqqa, Syria."
@@ -22,12 +24,13 @@ A name that does not resolve yields ``None`` for that name only; the article's o
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
@@ -61,6 +64,8 @@ TOWN_INSIDE_BONUS = 3.0
 DISTANCE_WEIGHT = 1.0
 DISTANCE_SCALE_KM = 100.0
 FAR_PART_PRECISION = 2
+NEARBY_PRECISION = 2
+"""The finest geo_precision of a name the gazetteer lacks, placed at a resolved place near it in the text."""
 
 _ADMIN_WORDS = re.compile(r"\s*(?:province|governorate|state|region|district|county|prefecture|oblast|"
                           r"department|municipality|territory|emirate|canton|wilaya)\b", re.IGNORECASE)
@@ -75,6 +80,9 @@ _DIRECTION = re.compile(r"^(?:north|south|east|west|central|northern|southern|ea
 _CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ish|ese|ic|i|is|ch|ian|ean|er|ers)$")
 _COMMA = re.compile(r"\s*,\s*$")
+_NEWLINE = re.compile("\n")
+_BESIDE = re.compile(r"\s*(?:,|\(|in|near|outside|of)?\s*(?:the\s+)?", re.IGNORECASE)
+"""Text between an unknown name and the place that holds it: "X, Y", "X (Y", "X in Y", "X near Y"."""
 
 
 @dataclass(slots=True)
@@ -337,6 +345,40 @@ def _to_place(name: _Name, candidate: Candidate | None) -> Place | None:
     return place_of(name.mention, candidate, precision)
 
 
+def _nearby(mentions: Sequence[Mention], places: list[Place | None], text: str) -> list[Place | None]:
+    """Place each name the gazetteer lacks where it most likely lies: at the article's resolved place that
+    the name contains ("Colchester General Hospital" → Colchester), else at the one written right after it
+    ("X in Syria", "X, Aleppo", "X (Leer county"), else at the nearest one in the same paragraph, a town or
+    district before a country, else at the nearest one elsewhere (continents are too coarse); with
+    geo_precision at least 2.
+
+    Streets, buildings and villages too small for the gazetteer are written next to the town, district or
+    country they are in; ACLED codes such a place at the nearest known location with geo_precision 2.
+    """
+    pool = [place for place in places if place is not None and place.feature_code != "CONT"]
+    if not pool or all(place is not None for place in places):
+        return places
+    breaks = [match.start() for match in _NEWLINE.finditer(text)]
+    paragraph = {place.start: bisect.bisect(breaks, place.start) for place in pool}
+    located = list(places)
+    for index, (mention, place) in enumerate(zip(mentions, places, strict=True)):
+        if place is not None:
+            continue
+        own = bisect.bisect(breaks, mention.start)
+
+        def rank(near: Place, mention: Mention = mention, own: int = own) -> tuple[bool, bool, bool, bool, int]:
+            after = near.start >= mention.end and near.start - mention.end <= 12
+            return (near.text not in mention.text,
+                    not (after and _BESIDE.fullmatch(text, mention.end, near.start) is not None),
+                    paragraph[near.start] != own, (near.precision or 3) >= 3,
+                    max(near.start - mention.end, mention.start - near.end, 0))
+
+        near = min(pool, key=rank)
+        located[index] = replace(near, text=mention.text, start=mention.start, end=mention.end,
+                                 precision=max(near.precision or 3, NEARBY_PRECISION))
+    return located
+
+
 def _names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list[_Name]:
     names: list[_Name] = []
     for mention in mentions:
@@ -366,9 +408,10 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
         text: the article text, for context (demonyms, "X, Y", "province" next to a name).
 
     Returns:
-        One :class:`~eventwire.records.Place` per mention, in the same order, or ``None`` for a name the
-        gazetteer does not know. ``precision`` is ACLED's geo_precision: 1 a town, 2 a second-level
-        division or part of a region ("northern Syria"), 3 a first-level division, country or region.
+        One :class:`~eventwire.records.Place` per mention, in the same order. ``precision`` is ACLED's
+        geo_precision: 1 a town, 2 a second-level division, part of a region ("northern Syria") or a
+        name the gazetteer lacks placed at a resolved place near it, 3 a first-level division, country or
+        region. ``None`` for a name the gazetteer lacks when no other name of the article resolves.
 
     >>> text = "Paris, Texas is not Paris."
     >>> places = resolve(Gazetteer.open(), [Mention("Paris", 0, 5), Mention("Texas", 7, 12),
@@ -380,4 +423,5 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
     countries = _article_countries(gazetteer, names, text)
     first = _pick(names, countries, [None] * len(names), None)
     second = _pick(names, countries, first, _centre(first))
-    return [_to_place(name, candidate) for name, candidate in zip(names, second, strict=True)]
+    places = [_to_place(name, candidate) for name, candidate in zip(names, second, strict=True)]
+    return _nearby(mentions, places, text)
