@@ -23,11 +23,12 @@ PLOVER_TYPES: frozenset[str] = frozenset({
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
     "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
 
-_WORD_KEYS = ("object", "pobj", "subject", "particle", "modifier", "governor", "sentence", "exclude_sentence")
+_WORD_KEYS = ("object", "pobj", "subject", "target", "particle", "modifier", "governor", "phrase", "sentence",
+              "exclude_sentence")
 _CONDITION_KEYS = frozenset((*_WORD_KEYS, "actor1_inter", "actor2_inter", "has_actor1"))
 _ENTRY_KEYS = frozenset({"lemmas", "pos", "family", "sub_event_type", "plover", "mode", "confidence",
                          "require", "exclude", "why"})
-_RULE_KEYS = frozenset({"when", "sub_event_type", "plover", "mode", "no_acled", "drop", "why"})
+_RULE_KEYS = frozenset({"when", "then", "sub_event_type", "plover", "mode", "no_acled", "drop", "why"})
 _TOP_KEYS = frozenset({"version", "acled", "acled_to_plover", "plover", "agents", "classes", "roles",
                        "context", "modality", "family", "block", "trigger"})
 _POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN", "ADV", "AUX"})
@@ -40,9 +41,11 @@ class Condition:
     object: frozenset[str] | None = None
     pobj: frozenset[str] | None = None
     subject: frozenset[str] | None = None
+    target: frozenset[str] | None = None
     particle: frozenset[str] | None = None
     modifier: frozenset[str] | None = None
     governor: frozenset[str] | None = None
+    phrase: frozenset[str] | None = None
     sentence: frozenset[str] | None = None
     exclude_sentence: frozenset[str] | None = None
     actor1_inter: frozenset[int] | None = None
@@ -65,10 +68,12 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule of a family: when ``when`` holds (or always, if ``None``), code ``outcome``."""
+    """One rule of a family: when ``when`` holds (or always, if ``None``), code ``outcome`` — or, with
+    ``then``, what the family ``then`` decides (the next rule when it decides nothing)."""
 
     when: Condition | None
-    outcome: Outcome
+    outcome: Outcome | None
+    then: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,7 @@ class Modality:
     promised: frozenset[str]
     hypothetical_governors: frozenset[str]
     denied: frozenset[str]
+    obliged: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,8 @@ class Lexicon:
     agent_inter: Mapping[str, int]
     """Lemma → the ACLED inter code of the agent class it belongs to (first class wins)."""
     partitives: frozenset[str]
+    idiom_objects: frozenset[str]
+    """Objects that belong to the trigger's phrase, never its target ("open *fire*", "take *control*")."""
     modality: Modality
     context_sentences: int
     context_families: frozenset[str]
@@ -159,6 +167,7 @@ class _Builder:
         self.classes: dict[str, list[str]] = {}
         self.agents: list[tuple[str, int]] = []
         self.partitives: set[str] = set()
+        self.idiom_objects: set[str] = set()
         self.modality: dict[str, set[str]] = {}
         self.context_sentences = 0
         self.context_families: set[str] = set()
@@ -189,8 +198,9 @@ class _Builder:
             self.classes.setdefault(name, []).extend(_str_list(where, agent.get("lemmas", []), f"agents.{name}"))
             if all(existing != name for existing, _ in self.agents):
                 self.agents.append((name, agent["inter"]))
-        self.partitives.update(_str_list(where, _table(where, data.get("roles", {}), "roles")
-                                         .get("partitives", []), "roles.partitives"))
+        roles = _table(where, data.get("roles", {}), "roles")
+        self.partitives.update(_str_list(where, roles.get("partitives", []), "roles.partitives"))
+        self.idiom_objects.update(_str_list(where, roles.get("idiom_objects", []), "roles.idiom_objects"))
         for key, words in _table(where, data.get("modality", {}), "modality").items():
             self.modality.setdefault(key, set()).update(_str_list(where, words, f"modality.{key}"))
         context = _table(where, data.get("context", {}), "context")
@@ -219,7 +229,7 @@ class _Builder:
                 if name in seen:
                     raise _fail(where, f"{key}: word class {item!r} includes itself")
                 out |= self.words(where, self.classes[name], key, seen | {name})
-            elif item.startswith("ENT:"):
+            elif item.startswith(("ENT:", "POS:")):
                 out.add(item)
             else:
                 out.add(item.lower())
@@ -268,8 +278,14 @@ class _Builder:
                 unknown = set(raw) - _RULE_KEYS
                 if unknown:
                     raise _fail(where, f"{key}: unknown key(s) {sorted(unknown)}")
+                then = raw.get("then")
+                if then is not None and then not in self.raw_families:
+                    raise _fail(where, f"{key}: unknown family {then!r} in 'then'")
+                has_outcome = any(name in raw for name in ("sub_event_type", "plover", "mode", "no_acled", "drop"))
+                if then is None and not has_outcome:
+                    raise _fail(where, f"{key}: needs a 'sub_event_type', a 'plover' type, 'drop' or 'then'")
                 built.append(Rule(when=self.condition(where, raw.get("when"), f"{key}.when"),
-                                  outcome=self.outcome(where, raw, key)))
+                                  outcome=self.outcome(where, raw, key) if has_outcome else None, then=then))
             families[name] = tuple(built)
         by_lemma: dict[str, list[Entry]] = {}
         for index, (where, raw) in enumerate(self.raw_triggers):
@@ -317,7 +333,7 @@ class _Builder:
             version=self.version, triggers={lemma: tuple(entries) for lemma, entries in by_lemma.items()},
             families=families, blocks=blocks, acled=dict(self.acled), acled_to_plover=dict(self.acled_to_plover),
             cooperative=frozenset(self.cooperative), agent_inter=agent_inter,
-            partitives=frozenset(self.partitives),
+            partitives=frozenset(self.partitives), idiom_objects=frozenset(self.idiom_objects),
             modality=Modality(**{name: mod.get(name, empty) for name in Modality.__slots__}),
             context_sentences=self.context_sentences, context_families=frozenset(self.context_families),
             sources=tuple(self.sources))

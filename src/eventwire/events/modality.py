@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Mood", "mood"]
 
-Mood = Literal["asserted", "negated", "hypothetical", "future", "threatened", "promised", "denied"]
+Mood = Literal["asserted", "negated", "hypothetical", "future", "threatened", "promised", "denied", "obliged"]
 
 _CLIMB = frozenset({"xcomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "nsubjpass", "nsubj", "compound",
                     "amod", "advcl", "ccomp", "attr", "appos", "npadvmod"})
@@ -40,6 +40,8 @@ def _own(token: Token, words: Modality) -> Mood | None:
                 return "future"
             if lower in words.hypothetical:
                 return "hypothetical"
+            if lower in words.obliged:
+                return "obliged"
         if dep == "mark" and lower in words.conditions:
             return "hypothetical"
         if dep in ("amod", "compound", "advmod") and child.lemma_.lower() in words.hypothetical_governors:
@@ -61,7 +63,7 @@ def mood(token: Token, words: Modality) -> Mood:
     for _ in range(4):
         dep = current.dep_
         head = current.head
-        if head is current or dep not in _CLIMB:
+        if head.i == current.i or dep not in _CLIMB:
             return "asserted"
         lemma = head.lemma_.lower()
         if lemma in words.threatened:
@@ -76,7 +78,7 @@ def mood(token: Token, words: Modality) -> Mood:
             return "asserted"  # reported speech: "officials said militants attacked"
         if dep in _OWN_CLAUSE:
             inherited = _own(head, words)
-            if inherited is not None and (dep in ("xcomp", "conj") or inherited == "negated"
+            if inherited is not None and (dep in ("xcomp", "conj") or inherited in ("negated", "obliged")
                                           and dep in ("dobj", "pobj", "prep")):
                 return inherited
         current = head

@@ -45,9 +45,9 @@ def subject_token(token: Token) -> Token | None:
                 return child
         if passive:
             return None
-        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+        if current.dep_ in ("xcomp", "conj", "advcl") and current.head.i != current.i:
             current = current.head
-        elif current.dep_ in ("acl", "relcl") and current.head is not current:
+        elif current.dep_ in ("acl", "relcl") and current.head.i != current.i:
             return current.head
         else:
             return None
@@ -103,13 +103,25 @@ def objects(token: Token) -> list[Token]:
     return found
 
 
-def patient(token: Token) -> Token | None:
-    """The target of a trigger: its object when that is a party, else the object of on/against/with …"""
+def patient(token: Token, idioms: frozenset[str] = frozenset()) -> Token | None:
+    """The target of a trigger: its object, else the object of on/against/with … (also on an idiom's
+    object: "opened fire *on* the bus"); a verb without one shares its coordinated verb's ("shot and
+    killed a soldier")."""
     for obj in objects(token):
+        if obj.lemma_.lower() in idioms:
+            for prep, inner in prep_objects(obj):
+                if prep in _PATIENT_PREPS:
+                    return inner
+            continue
         return obj
     for prep, obj in prep_objects(token):
         if prep in _PATIENT_PREPS:
             return obj
+    if token.pos_ in ("VERB", "AUX"):
+        for conj in token.conjuncts:
+            for obj in objects(conj):
+                if obj.lemma_.lower() not in idioms:
+                    return obj
     for child in token.children:
         if child.dep_ in ("advcl", "acl", "xcomp") and child.lemma_ == "target":
             for grand in child.children:

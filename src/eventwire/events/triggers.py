@@ -79,27 +79,53 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+_NOT_WORDS = frozenset({"DATE", "TIME"})
+"""Entity types whose words are not cues ("March" in a date is no demonstration)."""
+_CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "parataxis", "cc", "csubj", "punct"})
+
+
 def _sentence_lemmas(sent: Span) -> frozenset[str]:
     words: set[str] = set()
     for token in sent:
+        if token.ent_type_ in _NOT_WORDS:
+            continue
         words.add(token.lemma_.lower())
         words.add(token.lower_)
     return frozenset(words)
 
 
+def _phrase_lemmas(token: Token, agent_token: Token | None) -> frozenset[str]:
+    """The words of the trigger's own phrase: its dependents, not those of other clauses, and its agent's."""
+    words: set[str] = set()
+    stack = [token] + ([agent_token] if agent_token is not None else [])
+    if token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "compound") and token.head.i != token.i:
+        stack.append(token.head)  # "a drone attack killed", "killed in an attack": the governing verb
+    while stack:
+        current = stack.pop()
+        words.add(current.lemma_.lower())
+        words.add(current.lower_)
+        stack.extend(child for child in current.children if child.dep_ not in _CLAUSE_DEPS and child.i != token.i)
+    return frozenset(words)
+
+
 def _following_lemmas(sent: Span, count: int) -> frozenset[str]:
-    """Lemmas of the next ``count`` sentences of the same paragraph."""
+    """Lemmas of the ``count`` sentences before and after ``sent`` in the same paragraph."""
     words: set[str] = set()
     doc = sent.doc
     index = sent.end
     for _ in range(count):
-        if index >= len(doc) or "\n" in doc[index - 1].whitespace_ or doc[index].is_space:
+        if index >= len(doc) or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
             break
         following = doc[index].sent
-        if "\n\n" in doc.text[sent.end_char:following.start_char]:
-            break
         words |= _sentence_lemmas(following)
         index = following.end
+    index = sent.start
+    for _ in range(count):
+        if index <= 0 or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
+            break
+        preceding = doc[index - 1].sent
+        words |= _sentence_lemmas(preceding)
+        index = preceding.start
     return frozenset(words)
 
 
@@ -115,12 +141,17 @@ def _blocks(lexicon: Lexicon, lemmas: frozenset[str]) -> tuple[frozenset[str], b
     return frozenset(blocked), everything
 
 
-def _matches(token: Token, words: frozenset[str]) -> bool:
+def _matches(token: Token, words: frozenset[str], partitives: frozenset[str] = frozenset()) -> bool:
     """The phrase headed by ``token`` is one of ``words``: its lemma, word, or a compound/adjective's."""
     if token.lemma_.lower() in words or token.lower_ in words:
         return True
     if token.ent_type_ and f"ENT:{token.ent_type_}" in words:
         return True
+    if token.pos_ == "PROPN" and "POS:PROPN" in words:
+        return True
+    if (partitives and (token.lemma_.lower() in partitives or token.lower_ in partitives)
+            and any(_matches(obj, words) for prep, obj in prep_objects(token) if prep == "of")):
+        return True  # "tons of aid", "a group of protesters"
     return any(child.dep_ in ("compound", "amod") and (child.lemma_.lower() in words or child.lower_ in words)
                for child in token.children)
 
@@ -130,9 +161,17 @@ class _Parts:
     """The parse around one trigger, read lazily."""
 
     token: Token
+    patient: Token | None = None
     _objects: list[Token] | None = None
     _agent: Token | None = None
     _agent_done: bool = False
+    _phrase: frozenset[str] | None = None
+
+    @property
+    def phrase(self) -> frozenset[str]:
+        if self._phrase is None:
+            self._phrase = _phrase_lemmas(self.token, self.agent)
+        return self._phrase
 
     @property
     def objects(self) -> list[Token]:
@@ -153,13 +192,13 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
     token = parts.token
     if key == "object":
         words = condition.object
-        return None if words is None else any(_matches(obj, words) for obj in parts.objects)
+        return None if words is None else any(_matches(obj, words, ctx.lexicon.partitives) for obj in parts.objects)
     if key == "pobj":
         words = condition.pobj
         return None if words is None else any(_matches(obj, words) for _, obj in prep_objects(token))
     if key == "subject":
         words = condition.subject
-        return None if words is None else parts.agent is not None and _matches(parts.agent, words)
+        return None if words is None else parts.agent is not None and _matches(parts.agent, words, ctx.lexicon.partitives)
     if key == "particle":
         words = condition.particle
         return None if words is None else any(child.dep_ == "prt" and child.lower_ in words
@@ -178,11 +217,17 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
         if words is None:
             return None
         head = token.head
-        if head is token:
+        if head.i == token.i:
             return False
         if _lemma(head) in words or head.lower_ in words:
             return True
-        return head.pos_ == "ADP" and head.head is not head and _lemma(head.head) in words
+        return head.pos_ == "ADP" and head.head.i != head.i and _lemma(head.head) in words
+    if key == "target":
+        words = condition.target
+        return None if words is None else parts.patient is not None and _matches(parts.patient, words, ctx.lexicon.partitives)
+    if key == "phrase":
+        words = condition.phrase
+        return None if words is None else bool(words & parts.phrase)
     if key == "sentence":
         words = condition.sentence
         return None if words is None else bool(words & ctx.sentence_words(family))
@@ -200,7 +245,8 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
     return None
 
 
-_KEYS = ("object", "pobj", "subject", "particle", "modifier", "governor", "sentence", "exclude_sentence",
+_KEYS = ("object", "pobj", "subject", "target", "particle", "modifier", "governor", "phrase", "sentence",
+         "exclude_sentence",
          "actor1_inter", "actor2_inter", "has_actor1")
 
 
@@ -224,10 +270,22 @@ def _decide(entry: Entry, parts: _Parts, ctx: _Context, inters: tuple[int | None
     """The outcome of a matching entry: its own, or its family's first rule that holds."""
     if entry.outcome is not None:
         return entry.outcome, ""
-    rules = ctx.lexicon.families.get(entry.family or "", ())
-    for rule in rules:
-        if rule.when is None or _all(rule.when, parts, ctx, entry.family, inters, has_actor1):
+    return _family(entry.family or "", parts, ctx, inters, has_actor1, 0)
+
+
+def _family(name: str, parts: _Parts, ctx: _Context, inters: tuple[int | None, int | None], has_actor1: bool,
+            depth: int) -> tuple[Outcome, str] | None:
+    if depth > 8:  # a family that hands over to itself
+        return None
+    for rule in ctx.lexicon.families.get(name, ()):
+        if rule.when is not None and not _all(rule.when, parts, ctx, name, inters, has_actor1):
+            continue
+        if rule.outcome is not None:
             return rule.outcome, rule.outcome.why
+        if rule.then is not None:
+            decided = _family(rule.then, parts, ctx, inters, has_actor1, depth + 1)
+            if decided is not None:
+                return decided
     return None
 
 
@@ -239,6 +297,8 @@ def _recode(outcome: Outcome, how: Mood, lexicon: Lexicon) -> tuple[str | None, 
         return ("REJECT", None) if cooperative and plover is not None else None
     if how == "hypothetical":
         return None
+    if how == "obliged":
+        return ("REQUEST", None)
     if how == "threatened":
         return ("THREATEN", "violence" if plover == "ASSAULT" else outcome.mode)
     if cooperative or plover is None:
@@ -248,7 +308,7 @@ def _recode(outcome: Outcome, how: Mood, lexicon: Lexicon) -> tuple[str | None, 
 
 def _depth(token: Token) -> int:
     depth = 0
-    while token.head is not token and depth < 6:
+    while token.head.i != token.i and depth < 6:
         token = token.head
         depth += 1
     return depth
@@ -260,9 +320,9 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
     if ctx.blocked_all or family in ctx.blocked:
         return True, None
     lexicon = ctx.lexicon
-    parts = _Parts(token)
+    patient_token = patient(token, lexicon.idiom_objects)
+    parts = _Parts(token, patient_token)
     agent_token = parts.agent
-    patient_token = patient(token)
     actor1 = ctx.actors.actor(agent_token, lexicon.partitives)
     actor2 = ctx.actors.actor(patient_token, lexicon.partitives)
     if actor2 is not None and actor2 == actor1:
@@ -294,7 +354,7 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
         confidence *= 0.8
     if event_type is None and plover is None and mode is None:
         return True, None
-    confidence += 0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.04 * min(_depth(token), 4)
+    confidence += 0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.08 * min(_depth(token), 4)
     confidence = round(min(0.99, max(0.05, confidence)), 3)
     pos = "verb" if token.pos_ in ("VERB", "AUX") else token.pos_.lower()
     label = sub if sub else f"PLOVER {plover}" if plover else f"no PLOVER type ({mode})"
