@@ -1,0 +1,375 @@
+"""From the coded trigger mentions of each sentence to :class:`~eventwire.records.Event` records.
+
+The sentence classifier (:mod:`eventwire.events.triggers`) says what happened in a sentence and who did
+it to whom; this module adds the rest of an ACLED row and merges the mentions of one event:
+
+* **actors** as ACLED names them (:func:`acled_actors`): protesters and rioters are actor 1 of protests and
+  riots ("Protesters (Syria)", inter 6; "Rioters (Syria)", inter 5) with the organisation that led them as
+  associated actor; the victims of violence against civilians are "Civilians (<country>)" (inter 7) with a
+  more specific victim group ("Women (Syria)") as associated actor; when the parse ties no actor 1 to the
+  trigger, the first named armed or state actor of the sentence is actor 1; an attack, a clash or a
+  bombing by a perpetrator the text does not name has actor 1 "Unidentified Armed Group (<country>)" (inter 3), as
+  ACLED's codebook codes unknown armed perpetrators — not for air/drone strikes or shelling, which need
+  a state's or an organised force's weapons, nor for the other types. Actors conjoined with a main
+  actor ("SDF and coalition forces") are its associated actors;
+* **location** from the place stage (:func:`eventwire.places.event.event_location`), without the places
+  that are part of an organisation's name ("New York" in "New York Times") or lie in no one country
+  ("Asia");
+* **date** (:mod:`eventwire.events.dates`) and **fatalities** (:mod:`eventwire.events.fatalities`);
+* **merging**: mentions with the same types whose actors, place and date are compatible (equal, or one
+  side unknown, defaulted or inferred rather than pinned by its sentence) are one event; its evidence
+  is every mention's sentence, its fields the most specific any mention gives (the date and place a
+  sentence pins, a named actor over a default, the lowest death count — ACLED's conservative figure).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
+
+from eventwire.events.dates import DAY, MONTH, WEEK, EventDate, event_date, within_precision
+from eventwire.events.fatalities import DEATH_VERBS, count_fatalities
+from eventwire.places.event import event_location
+from eventwire.records import (
+    Actor,
+    Amount,
+    Event,
+    EventActor,
+    EventLocation,
+    Place,
+    SentenceSpan,
+    TimeRef,
+    Trigger,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+__all__ = ["CodedMention", "Mention", "acled_actors", "assemble", "event_id"]
+
+PROTESTERS, RIOTERS, CIVILIANS, UNIDENTIFIED = 6, 5, 7, 3
+"""ACLED inter codes of the default actors."""
+
+UNIDENTIFIED_PERPETRATOR_TYPES = frozenset({
+    "Attack", "Abduction/forced disappearance", "Sexual violence", "Armed clash",
+    "Remote explosive/landmine/IED", "Grenade", "Suicide bomb", "Looting/property destruction",
+})
+"""Sub-event types whose unnamed perpetrator ACLED codes as "Unidentified Armed Group (<country>)"."""
+
+_PLACE_KM = 25.0
+_ARMED = frozenset({1, 2, 3, 4, 8})
+"""Inter codes of the actors that can perpetrate political violence (state forces, rebels, militias,
+external forces)."""
+
+
+class CodedMention(Protocol):
+    """What the sentence classifier reports for one trigger (``eventwire.events.triggers.Coded``)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def trigger(self) -> str: ...
+    @property
+    def head(self) -> int: ...
+    @property
+    def event_type(self) -> str | None: ...
+    @property
+    def sub_event_type(self) -> str | None: ...
+    @property
+    def plover_type(self) -> str | None: ...
+    @property
+    def plover_mode(self) -> str | None: ...
+    @property
+    def actor1(self) -> Actor | None: ...
+    @property
+    def actor2(self) -> Actor | None: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+
+
+@dataclass(slots=True)
+class Mention:
+    """One coded trigger with everything found for it; merged mentions keep the most specific field."""
+
+    event: Event
+    date: EventDate
+    pinned_place: bool
+    defaulted: set[str] = field(default_factory=set)
+    """Which of ``actor1``/``actor2`` are ACLED defaults rather than found in the text."""
+
+
+def event_id(text: str, start: int, end: int, event_type: str | None, sub_event_type: str | None,
+             plover_type: str | None) -> str:
+    """Content hash of an event: the article text, the trigger span and the types.
+
+    >>> len(event_id("Rebels shelled Idlib.", 7, 14, "Explosions/Remote violence", None, None))
+    20
+    """
+    key = "\x1f".join((text, str(start), str(end), event_type or "", sub_event_type or "", plover_type or ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _event_actor(actor: Actor) -> EventActor:
+    return EventActor(name=actor.name or actor.text, inter=actor.inter)
+
+
+def _default(kind: str, country: str | None, inter: int) -> EventActor:
+    return EventActor(name=f"{kind} ({country})" if country else kind, inter=inter)
+
+
+def acled_actors(event_type: str | None, sub_event_type: str | None, actor1: EventActor | None,
+                 actor2: EventActor | None, country: str | None
+                 ) -> tuple[EventActor | None, list[EventActor], EventActor | None, list[EventActor], set[str]]:
+    """ACLED's actor conventions applied to the actors the parse found.
+
+    Returns actor1, extra associated actors of actor1, actor2, extra associated actors of actor2, and
+    which of ``actor1``/``actor2`` are defaults.
+
+    >>> a1, _, a2, _, defaulted = acled_actors("Violence against civilians", "Attack", None, None, "Mali")
+    >>> a1.name, a2.name, sorted(defaulted)
+    ('Unidentified Armed Group (Mali)', 'Civilians (Mali)', ['actor1', 'actor2'])
+    """
+    assoc1: list[EventActor] = []
+    assoc2: list[EventActor] = []
+    defaulted: set[str] = set()
+    crowd = {"Protests": ("Protesters", PROTESTERS), "Riots": ("Rioters", RIOTERS)}.get(event_type or "")
+    if crowd is not None:
+        kind, inter = crowd
+        found = [a for a in (actor1, actor2) if a is not None]
+        crowds = [a for a in found if a.inter == inter]
+        others = [a for a in found if a.inter != inter]
+        actor1 = _default(kind, country, inter)
+        defaulted.add("actor1")
+        assoc1.extend(a for a in crowds if a.name.split(" (")[0] != kind)
+        actor2 = None
+        for other in others:
+            # the force that intervened, or the victims of mob violence, is actor 2; an organiser is
+            # associated with the crowd
+            if actor2 is None and (other.inter in (1, 2, 3, 4, 7, 8) and sub_event_type != "Peaceful protest"):
+                actor2 = other
+            else:
+                assoc1.append(other)
+        return actor1, assoc1, actor2, assoc2, defaulted
+    if event_type == "Violence against civilians" and (
+            actor2 is None or actor2.inter == CIVILIANS and not actor2.name.startswith("Civilians")):
+        if actor2 is not None:
+            assoc2.append(actor2)
+        actor2 = _default("Civilians", country, CIVILIANS)
+        defaulted.add("actor2")
+    if actor1 is None and sub_event_type in UNIDENTIFIED_PERPETRATOR_TYPES:
+        actor1 = _default("Unidentified Armed Group", country, UNIDENTIFIED)
+        defaulted.add("actor1")
+    return actor1, assoc1, actor2, assoc2, defaulted
+
+
+def _within_org(place: Place, orgs: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= place.start and place.end <= e and (s, e) != (place.start, place.end) for s, e in orgs)
+
+
+def event_places(doc: Doc, places: Sequence[Place], actors: Sequence[Actor]) -> list[Place]:
+    """The places that can locate an event: not those inside an organisation's or actor's name ("New York"
+    of "New York Times"), nor continents and regions that lie in no one country (ACLED codes every event
+    in a country)."""
+    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    orgs.extend((a.start, a.end) for a in actors if a.kind == "named")
+    return [p for p in places if p.country_code and not _within_org(p, orgs)]
+
+
+def _conjoined(doc: Doc, actor: Actor, actors: Sequence[Actor]) -> list[Actor]:
+    """The actors joined to ``actor`` by a conjunction in the parse ("SDF and coalition forces")."""
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    if span is None:
+        return []
+    tokens = {t.i for t in span.root.conjuncts}
+    found: list[Actor] = []
+    for other in actors:
+        if other is actor or (other.start, other.end) == (actor.start, actor.end):
+            continue
+        other_span = doc.char_span(other.start, other.end, alignment_mode="expand")
+        # "SDF and coalition forces" parses as a coordinated modifier: any conjunct token inside the other
+        if other_span is not None and any(t.i in tokens for t in other_span):
+            found.append(other)
+    return found
+
+
+def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Actor], places: Sequence[Place],
+             times: Sequence[TimeRef], amounts: Sequence[Amount], published: str | None,
+             following: Span | None) -> Mention:
+    text = doc.text
+    location = event_location(places, sent.start_char, sent.end_char)
+    pinned_place = location is not None and any(
+        sent.start_char <= p.start and p.end <= sent.end_char and p.lat is not None for p in places)
+    present = [a for a in actors if sent.start_char <= a.start and a.end <= sent.end_char]
+    country = location.country if location is not None else next((a.country for a in present if a.country), None)
+    found1 = _event_actor(coded.actor1) if coded.actor1 is not None else None
+    found2 = _event_actor(coded.actor2) if coded.actor2 is not None else None
+    if found1 is None and coded.event_type not in (None, "Protests", "Riots"):
+        found1 = _armed_actor(present, coded.actor2)
+    actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
+                                                             found1, found2, country)
+    assoc1 = [_event_actor(a) for a in _conjoined(doc, coded.actor1, actors)] if coded.actor1 else []
+    assoc2 = [_event_actor(a) for a in _conjoined(doc, coded.actor2, actors)] if coded.actor2 else []
+    when = event_date(times, sent.start_char, sent.end_char, coded.start, published)
+    fatalities = count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
+                                  following=following, times=times) if coded.event_type is not None else None
+    event = Event(
+        id=event_id(text, coded.start, coded.end, coded.event_type, coded.sub_event_type, coded.plover_type),
+        event_type=coded.event_type, sub_event_type=coded.sub_event_type, plover_type=coded.plover_type,
+        plover_mode=coded.plover_mode, date=when.date, time_precision=when.precision,
+        actor1=actor1, assoc_actor1=_unique([*extra1, *assoc1], actor1), actor2=actor2,
+        assoc_actor2=_unique([*extra2, *assoc2], actor2), location=location, fatalities=fatalities,
+        trigger=Trigger(text=coded.trigger, start=coded.start, end=coded.end),
+        sentence=SentenceSpan(start=sent.start_char, end=sent.end_char),
+        confidence=round(max(0.0, min(1.0, coded.confidence)), 3), rule=coded.rule,
+        evidence=(SentenceSpan(start=sent.start_char, end=sent.end_char),))
+    return Mention(event=event, date=when, pinned_place=pinned_place, defaulted=defaulted)
+
+
+def _armed_actor(present: Sequence[Actor], other: Actor | None) -> EventActor | None:
+    """The first named armed or state actor of the sentence, when the parse tied none to the trigger
+    ("an IED from Al Shabaab militants detonated"): the perpetrator the sentence names, before ACLED's
+    "Unidentified Armed Group"."""
+    for actor in present:
+        if actor.kind == "named" and actor.inter in _ARMED and (
+                other is None or (actor.name or actor.text) != (other.name or other.text)):
+            return _event_actor(actor)
+    return None
+
+
+def _unique(actors: Sequence[EventActor], main: EventActor | None) -> tuple[EventActor, ...]:
+    seen = {main.name.lower()} if main is not None else set()
+    kept: list[EventActor] = []
+    for actor in actors:
+        if actor.name.lower() not in seen:
+            seen.add(actor.name.lower())
+            kept.append(actor)
+    return tuple(kept)
+
+
+# --- merging --------------------------------------------------------------------------------------
+
+def _same_types(a: Event, b: Event) -> bool:
+    if a.event_type is not None or b.event_type is not None:
+        return (a.event_type, a.sub_event_type) == (b.event_type, b.sub_event_type)
+    # statements and other PLOVER-only events: the same act by the same named actor
+    return (a.plover_type, a.plover_mode) == (b.plover_type, b.plover_mode) and a.actor1 is not None \
+        and b.actor1 is not None and a.actor1.name.lower() == b.actor1.name.lower()
+
+
+def _actors_agree(a: Mention, b: Mention, role: str) -> bool:
+    first: EventActor | None = getattr(a.event, role)
+    second: EventActor | None = getattr(b.event, role)
+    if first is None or second is None or role in a.defaulted or role in b.defaulted:
+        return True
+    return first.name.lower() == second.name.lower()
+
+
+def _km(a: EventLocation, b: EventLocation) -> float:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return math.inf
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _places_agree(a: Mention, b: Mention) -> bool:
+    first, second = a.event.location, b.event.location
+    if first is None or second is None or not a.pinned_place or not b.pinned_place:
+        return True
+    if first.geonameid is not None and first.geonameid == second.geonameid:
+        return True
+    if (first.geo_precision or 3) >= MONTH or (second.geo_precision or 3) >= MONTH:  # a region holds a town
+        return first.country_code == second.country_code
+    return _km(first, second) <= _PLACE_KM
+
+
+def _dates_agree(a: EventDate, b: EventDate) -> bool:
+    if not a.pinned or not b.pinned or a.date is None or b.date is None:
+        return True
+    return within_precision(a.date, b.date, max(a.precision or DAY, b.precision or DAY))
+
+
+def _finer(a: EventDate, b: EventDate) -> EventDate:
+    """The more informative of two dates: pinned over inferred, then the finer precision."""
+    return min((a, b), key=lambda d: (not d.pinned, d.precision or WEEK + 2))
+
+
+def _merge(kept: Mention, other: Mention) -> None:
+    a, b = kept.event, other.event
+    date = _finer(kept.date, other.date)
+    location = a.location if kept.pinned_place or not other.pinned_place else b.location
+    if kept.pinned_place and other.pinned_place and a.location is not None and b.location is not None:
+        location = min((a.location, b.location), key=lambda loc: loc.geo_precision or 3)
+    updates: dict[str, object] = {}
+    defaulted = set(kept.defaulted)
+    for role in ("actor1", "actor2"):
+        mine, theirs = getattr(a, role), getattr(b, role)
+        if theirs is not None and (mine is None or (role in kept.defaulted and role not in other.defaulted)):
+            updates[role] = theirs
+            updates[f"assoc_{role}"] = getattr(b, f"assoc_{role}")
+            if role in other.defaulted:
+                defaulted.add(role)
+            else:
+                defaulted.discard(role)
+    deaths = [n for n in (a.fatalities, b.fatalities) if n is not None]
+    kept.event = replace(a, date=date.date, time_precision=date.precision, location=location,
+                         fatalities=min(deaths) if deaths else None, confidence=max(a.confidence, b.confidence),
+                         evidence=tuple(sorted({*a.evidence, *b.evidence}, key=lambda s: s.start)),
+                         **updates)  # type: ignore[arg-type]
+    kept.date, kept.pinned_place = date, kept.pinned_place or other.pinned_place
+    kept.defaulted = defaulted
+
+
+def merge_mentions(mentions: Sequence[Mention]) -> list[Event]:
+    """One event per group of compatible mentions, in the text order of their first mention."""
+    merged: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.event.sentence.start, m.event.trigger.start)):
+        for kept in merged:
+            if _same_types(kept.event, mention.event) and _actors_agree(kept, mention, "actor1") \
+                    and _actors_agree(kept, mention, "actor2") and _places_agree(kept, mention) \
+                    and _dates_agree(kept.date, mention.date):
+                _merge(kept, mention)
+                break
+        else:
+            merged.append(mention)
+    return [m.event for m in merged]
+
+
+def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, actors: Sequence[Actor] = (),
+             places: Sequence[Place] = (), times: Sequence[TimeRef] = (), amounts: Sequence[Amount] = (),
+             published: str | None = None) -> tuple[Event, ...]:
+    """The events of an article from the coded triggers of each of its sentences.
+
+    Args:
+        doc: the parsed article.
+        coded: each sentence with what the classifier coded in it (sentences without a type are skipped).
+        actors, places, times, amounts: the other stages' output for the article.
+        published: the article's date, ``YYYY-MM-DD``, or ``None``.
+
+    Returns:
+        The events, merged across sentences, in text order of their first mention.
+
+    >>> assemble(nlp("Nothing happened."), [])  # doctest: +SKIP
+    ()
+    """
+    usable = event_places(doc, places, actors)
+    sentences = list(doc.sents)
+    reporting = {sent.start_char for sent, items in coded
+                 if any(item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS
+                        for item in items)}
+    # the next sentence, when it reports no other event: "An IED detonated in X. Four people were killed."
+    following = {s.start_char: sentences[i + 1] for i, s in enumerate(sentences[:-1])
+                 if sentences[i + 1].start_char not in reporting}
+    mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
+                         published=published, following=following.get(sent.start_char))
+                for sent, items in coded for item in items
+                if item.event_type is not None or item.plover_type is not None]
+    return tuple(merge_mentions(mentions))

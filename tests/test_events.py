@@ -1,0 +1,264 @@
+"""Events assembly: dates, fatalities, ACLED default actors, location and merging, on our own sentences.
+
+The sentence classifier's output is written by hand here (``_Coded`` has the fields of
+``eventwire.events.triggers.Coded``), so these tests pin the assembly alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from eventwire.amounts import quantify
+from eventwire.events.assemble import acled_actors, assemble
+from eventwire.events.dates import event_date, within_precision
+from eventwire.events.fatalities import count_fatalities, is_vague, says_nobody_died
+from eventwire.records import Actor, Amount, EventActor, Place, TimeRef
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+
+@dataclass(frozen=True, slots=True)
+class _Coded:
+    start: int
+    end: int
+    trigger: str
+    head: int
+    event_type: str | None
+    sub_event_type: str | None
+    plover_type: str | None
+    plover_mode: str | None
+    actor1: Actor | None
+    actor2: Actor | None
+    rule: str
+    confidence: float
+
+
+def _coded(doc: Doc, trigger: str, event_type: str | None, sub_event_type: str | None, *,
+           plover_type: str | None = "ASSAULT", actor1: Actor | None = None, actor2: Actor | None = None,
+           occurrence: int = 0, confidence: float = 0.8) -> tuple[Span, _Coded]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = doc.text.index(trigger, start + 1)
+    span = doc.char_span(start, start + len(trigger))
+    assert span is not None
+    return span.sent, _Coded(start=start, end=start + len(trigger), trigger=trigger, head=span.root.i,
+                             event_type=event_type, sub_event_type=sub_event_type, plover_type=plover_type,
+                             plover_mode=None, actor1=actor1, actor2=actor2, rule=f"trigger:{trigger}",
+                             confidence=confidence)
+
+
+def _actor(text: str, phrase: str, name: str, inter: int, kind: str = "named") -> Actor:
+    start = text.index(phrase)
+    return Actor(text=phrase, start=start, end=start + len(phrase), name=name, inter=inter, kind=kind)
+
+
+def _place(text: str, phrase: str, *, lat: float, lon: float, country: str = "Syria", code: str = "SY",
+           geonameid: int = 1, precision: int = 1, after: int = 0) -> Place:
+    start = text.index(phrase, after)
+    return Place(text=phrase, start=start, end=start + len(phrase), name=phrase, geonameid=geonameid, lat=lat,
+                 lon=lon, country=country, country_code=code, precision=precision)
+
+
+def _time(text: str, phrase: str, value: str, precision: str) -> TimeRef:
+    start = text.index(phrase)
+    return TimeRef(text=phrase, start=start, end=start + len(phrase), value=value, precision=precision)
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+def test_event_date_day_in_the_sentence_is_precision_1() -> None:
+    text = "Rebels shelled the town on 3 May 2022."
+    ref = _time(text, "3 May 2022", "2022-05-03", "day")
+    found = event_date([ref], 0, len(text), 7, "2022-05-05")
+    assert (found.date, found.precision, found.pinned) == ("2022-05-03", 1, True)
+
+
+def test_event_date_week_and_month_are_coded_at_their_middle() -> None:
+    week = TimeRef(text="last week", start=10, end=19, value="2022-W18", precision="week")
+    month = TimeRef(text="in April", start=10, end=18, value="2022-04", precision="month")
+    assert event_date([week], 0, 40, 5, "2022-05-12").date == "2022-05-04"
+    assert event_date([week], 0, 40, 5, "2022-05-12").precision == 2
+    assert (event_date([month], 0, 40, 5, None).date, event_date([month], 0, 40, 5, None).precision) == \
+        ("2022-04-15", 3)
+
+
+def test_event_date_without_a_day_falls_back_to_the_article_date_never_day_precision() -> None:
+    vague = TimeRef(text="in the last weeks", start=10, end=27, value="PAST_REF", precision="vague")
+    assert event_date([], 0, 40, 5, "2019-03-23").precision == 2
+    assert event_date([vague], 0, 40, 5, "2019-03-23").precision == 3
+    assert event_date([vague], 0, 40, 5, "2019-03-23").date == "2019-03-23"
+    assert event_date([], 0, 40, 5, None).date is None
+
+
+def test_event_date_skips_a_day_after_the_article_and_times_outside_the_sentence() -> None:
+    later = TimeRef(text="Monday", start=10, end=16, value="2019-03-25", precision="day")
+    elsewhere = TimeRef(text="Friday", start=60, end=66, value="2019-03-22", precision="day")
+    assert event_date([later, elsewhere], 0, 40, 5, "2019-03-23").pinned is False
+
+
+def test_within_precision_windows() -> None:
+    assert within_precision("2022-01-01", "2022-01-01", 1)
+    assert not within_precision("2022-01-02", "2022-01-01", 1)
+    assert within_precision("2022-01-15", "2022-01-01", 3)
+    assert not within_precision(None, "2022-01-01", 3)
+
+
+# --- fatalities -----------------------------------------------------------------------------------
+
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "trigger", "expected"), [
+    ("Gunmen stormed a police post on Monday, killing at least 41 officers.", "stormed", 41),
+    ("Militants killed three people in the village.", "killed", 3),
+    ("A soldier was killed when the convoy was ambushed.", "ambushed", 1),
+    ("A policeman and a child died in the blast.", "blast", 2),
+    ("The bombing killed five soldiers and three civilians.", "bombing", 8),
+    ("Soldiers were killed in the ambush.", "ambush", None),
+    ("Thousands of martyrs have died for the cause.", "died", None),
+    ("Rebels attacked the army base near the river.", "attacked", None),
+])
+def test_count_fatalities_only_what_the_text_gives(nlp: Language, sentence: str, trigger: str,
+                                                   expected: int | None) -> None:
+    doc = nlp(sentence)
+    sent, coded = _coded(doc, trigger, "Violence against civilians", "Attack")
+    assert count_fatalities(doc, sent, coded.head, quantify(doc), sub_event_type="Attack") == expected
+
+
+@pytest.mark.model
+def test_count_fatalities_zero_only_when_the_text_says_nobody_died(nlp: Language) -> None:
+    doc = nlp("A roadside bomb exploded near the convoy. There were no casualties.")
+    sent, coded = _coded(doc, "exploded", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    following = list(doc.sents)[1]
+    assert count_fatalities(doc, sent, coded.head, (), sub_event_type=coded.sub_event_type,
+                            following=following) == 0
+    assert count_fatalities(doc, sent, coded.head, (), sub_event_type=coded.sub_event_type) is None
+    assert count_fatalities(doc, sent, coded.head, (), sub_event_type="Peaceful protest") == 0
+
+
+@pytest.mark.model
+def test_count_fatalities_reads_the_next_sentence_and_skips_day_numbers(nlp: Language) -> None:
+    doc = nlp("Around 2 April 2022, an IED detonated near the market. Four people were killed.")
+    sent, coded = _coded(doc, "detonated", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    month = _time(doc.text, "April 2022", "2022-04", "month")
+    amounts = quantify(doc)
+    following = list(doc.sents)[1]
+    assert count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
+                            following=following, times=[month]) == 4
+    assert count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
+                            times=[month]) is None
+
+
+def test_says_nobody_died_and_vague_figures() -> None:
+    assert says_nobody_died("No one was hurt.") and says_nobody_died("no injuries were reported")
+    assert not says_nobody_died("Casualties unknown.")
+    assert is_vague(Amount(text="dozens", start=0, end=6, value=12.0, kind="fatalities"))
+    assert not is_vague(Amount(text="three", start=0, end=5, value=3.0, kind="fatalities"))
+
+
+# --- ACLED actors ---------------------------------------------------------------------------------
+
+def test_acled_actors_defaults_per_event_type() -> None:
+    police = EventActor(name="Police Forces of Nigeria (2015-2023)", inter=1)
+    a1, assoc1, a2, _, defaulted = acled_actors("Protests", "Protest with intervention",
+                                                EventActor(name="NLC: Nigeria Labour Congress", inter=6),
+                                                police, "Nigeria")
+    assert a1 == EventActor(name="Protesters (Nigeria)", inter=6) and a2 == police
+    assert [a.name for a in assoc1] == ["NLC: Nigeria Labour Congress"] and defaulted == {"actor1"}
+    a1, _, _, _, _ = acled_actors("Riots", "Mob violence", None, None, "Kenya")
+    assert a1 == EventActor(name="Rioters (Kenya)", inter=5)
+    a1, _, a2, assoc2, _ = acled_actors("Violence against civilians", "Sexual violence", None,
+                                        EventActor(name="Women (Syria)", inter=7), "Syria")
+    assert a1 is not None and a1.name == "Unidentified Armed Group (Syria)" and a1.inter == 3
+    assert a2 == EventActor(name="Civilians (Syria)", inter=7) and assoc2 == [EventActor(name="Women (Syria)",
+                                                                                          inter=7)]
+
+
+def test_acled_actors_no_unidentified_perpetrator_for_air_strikes_or_statements() -> None:
+    assert acled_actors("Explosions/Remote violence", "Air/drone strike", None, None, "Syria")[0] is None
+    assert acled_actors(None, None, None, None, "Syria")[0] is None
+    named = EventActor(name="Islamic State", inter=2)
+    assert acled_actors("Explosions/Remote violence", "Suicide bomb", named, None, "Iraq")[0] == named
+
+
+# --- assembly -------------------------------------------------------------------------------------
+
+@pytest.mark.model
+def test_assemble_merges_mentions_of_one_event(nlp: Language) -> None:
+    text = ("Rebels shelled Idlib on 3 May 2022, killing four civilians. "
+            "The shelling of Idlib also damaged a school.")
+    doc = nlp(text)
+    idlib = [_place(text, "Idlib", lat=35.93, lon=36.63), _place(text, "Idlib", lat=35.93, lon=36.63, after=40)]
+    times = [_time(text, "3 May 2022", "2022-05-03", "day")]
+    shell = "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    coded = [_coded(doc, "shelled", *shell), _coded(doc, "shelling", *shell)]
+    events = assemble(doc, [(s, [c]) for s, c in coded], places=idlib, times=times, amounts=quantify(doc),
+                      published="2022-05-05")
+    assert len(events) == 1
+    event = events[0]
+    assert len(event.evidence) == 2 and event.sentence == event.evidence[0]
+    assert (event.date, event.time_precision, event.fatalities) == ("2022-05-03", 1, 4)
+    assert event.location is not None and event.location.name == "Idlib"
+    assert event.trigger.text == "shelled" and event.rule == "trigger:shelled"
+
+
+@pytest.mark.model
+def test_assemble_keeps_events_on_different_days_apart(nlp: Language) -> None:
+    text = "Rebels shelled Idlib on 3 May 2022. Rebels shelled Idlib again on 9 May 2022."
+    doc = nlp(text)
+    times = [_time(text, "3 May 2022", "2022-05-03", "day"), _time(text, "9 May 2022", "2022-05-09", "day")]
+    shell = "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    coded = [_coded(doc, "shelled", *shell), _coded(doc, "shelled", *shell, occurrence=1)]
+    events = assemble(doc, [(s, [c]) for s, c in coded], times=times, published="2022-05-10")
+    assert [e.date for e in events] == ["2022-05-03", "2022-05-09"]
+    assert events[0].id != events[1].id
+
+
+@pytest.mark.model
+def test_assemble_defaults_actors_with_the_location_country_and_skips_places_in_names(nlp: Language) -> None:
+    text = "Gunmen abducted two teachers in Kaduna, the New York Times reported."
+    doc = nlp(text)
+    places = [_place(text, "Kaduna", lat=10.52, lon=7.44, country="Nigeria", code="NG"),
+              _place(text, "New York", lat=40.71, lon=-74.0, country="United States", code="US", geonameid=2)]
+    sent, coded = _coded(doc, "abducted", "Violence against civilians", "Abduction/forced disappearance")
+    (event,) = assemble(doc, [(sent, [coded])], places=places, amounts=quantify(doc))
+    assert event.location is not None and event.location.country == "Nigeria"
+    assert event.actor1 == EventActor(name="Unidentified Armed Group (Nigeria)", inter=3)
+    assert event.actor2 == EventActor(name="Civilians (Nigeria)", inter=7)
+    assert event.fatalities is None and event.date is None
+
+    only_org = [places[1]]
+    (event,) = assemble(doc, [(sent, [coded])], places=only_org)
+    assert event.location is None
+    continent = Place(text="Kaduna", start=places[0].start, end=places[0].end, name="Africa", lat=2.0, lon=16.0,
+                      precision=3)
+    (event,) = assemble(doc, [(sent, [coded])], places=[continent])
+    assert event.location is None and event.actor2 == EventActor(name="Civilians", inter=7)
+
+
+@pytest.mark.model
+def test_assemble_conjoined_actors_are_associated(nlp: Language) -> None:
+    text = "The SDF and coalition forces captured Baghuz from the Islamic State."
+    doc = nlp(text)
+    sdf = _actor(text, "SDF", "QSD: Syrian Democratic Forces", 2)
+    coalition = _actor(text, "coalition forces", "Global Coalition Against Daesh", 8)
+    isis = _actor(text, "Islamic State", "Islamic State (Iraq and the Levant)", 2)
+    sent, coded = _coded(doc, "captured", "Battles", "Non-state actor overtakes territory", actor1=sdf,
+                         actor2=isis)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[sdf, coalition, isis])
+    assert event.actor1 is not None and event.actor1.name == "QSD: Syrian Democratic Forces"
+    assert [a.name for a in event.assoc_actor1] == ["Global Coalition Against Daesh"]
+    assert event.actor2 is not None and event.actor2.inter == 2
+
+
+@pytest.mark.model
+def test_assemble_statements_get_no_acled_fields(nlp: Language) -> None:
+    text = "The minister said the talks would resume."
+    doc = nlp(text)
+    sent, coded = _coded(doc, "said", None, None, plover_type="ACCUSE")
+    (event,) = assemble(doc, [(sent, [coded])], published="2020-01-02")
+    assert event.event_type is None and event.fatalities is None and event.actor1 is None
+    assert event.plover_type == "ACCUSE"
