@@ -137,7 +137,8 @@ def _dispatch(args: argparse.Namespace) -> int:
               f"{counts['entities']} entities ({', '.join(f'{n} {label}' for label, n in labels) or 'none'}), "
               f"{counts['places']} places, {counts['times']} times, {counts['amounts']} amounts, "
               f"{counts['quotes']} quotes, {counts['actors']} actor mentions, {counts['events']} events, "
-              f"{counts['flags']} flags, {counts['removed']} removed pieces listed.")
+              f"{counts['flags']} flags, {counts['removed']} removed pieces listed; its events are "
+              f"{summary.clusters} happenings, {summary.multi_source} of them reported by several articles.")
         print(f"Look further:  eventwire articles --db {config.db}   |   eventwire articles --db {config.db} "
               "--errors   |   eventwire extract FILE --format table")
         return 1 if summary.failed else 0

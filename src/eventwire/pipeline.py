@@ -1,5 +1,5 @@
-"""The pipeline: ingest → clean → parse → places, times, amounts, quotes, actors → events, checks → store,
-in one process or a local process pool.
+"""The pipeline: ingest → clean → parse → places, times, amounts, quotes, actors → events, checks → store
+→ fuse, in one process or a local process pool.
 
 :func:`process` is the per-batch stage function (pure but for the model, gazetteer and tables handed in);
 :func:`extract` runs it in this process for a one-off; :func:`run` streams a corpus through a pool of
@@ -31,6 +31,7 @@ from eventwire.clean import clean
 from eventwire.config import Config
 from eventwire.errors import EventwireError, ModelError, UsageError
 from eventwire.events import code_events
+from eventwire.fusion import fuse
 from eventwire.gazetteer import Gazetteer
 from eventwire.ingest import ingest, input_hash
 from eventwire.parse import load_model, parse
@@ -316,8 +317,10 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
                                        batch_size=config.batch_size, gazetteer=gazetteer, tables=tables))
         else:
             _run_pool(batches, consume, config, workers, str(gazetteer.path), extractor)
+        fused = fuse(store, tables.actors)  # incremental: only the blocks this run changed
         summary = RunSummary(run_id=run_id, inputs=tally.inputs, stored=tally.stored, skipped=tally.skipped,
-                             failed=tally.failed, problems=tuple(problems))
+                             failed=tally.failed, problems=tuple(problems), clusters=fused.clusters,
+                             multi_source=fused.multi_source)
         store.finish_run(summary)
     return summary
 

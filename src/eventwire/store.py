@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import duckdb
 
 from eventwire.errors import StoreError
 from eventwire.records import SPAN_KEYS, Article, Problem, article_from_json, article_to_json
+
+if TYPE_CHECKING:
+    from eventwire.fusion import Cluster, Member
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,49 @@ def _schema() -> list[str]:
         # A store made before a record gained an optional field gets the column, empty for old rows.
         statements.extend(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{c}" {_column_type(table, c)}'
                           for c in columns)
+    statements.extend(_FUSION_SCHEMA)
     return statements
+
+
+# Fusion (eventwire.fusion): each event as fusion sees it, its block (country × event type) and a
+# fingerprint of its fields, so that a changed event — not only a new or removed one — is fused again.
+_MEMBER_VIEW = """CREATE OR REPLACE VIEW fusion_members AS
+    WITH m AS (
+        SELECT e.article_id, e.id AS event_id, a.publisher, a.published, e.event_type, e.sub_event_type,
+               json_extract_string(e.actor1, '$.name') AS actor1, json_extract_string(e.actor2, '$.name') AS actor2,
+               e.date, e.time_precision, json_extract_string(e.location, '$.name') AS location,
+               CAST(json_extract(e.location, '$.lat') AS DOUBLE) AS lat,
+               CAST(json_extract(e.location, '$.lon') AS DOUBLE) AS lon,
+               CAST(json_extract(e.location, '$.geo_precision') AS INTEGER) AS geo_precision,
+               json_extract_string(e.location, '$.country') AS country,
+               json_extract_string(e.location, '$.country_code') AS country_code,
+               json_extract_string(e.location, '$.admin1') AS admin1, e.fatalities
+        FROM events e JOIN articles a ON a.id = e.article_id)
+    SELECT *, coalesce(country_code, '') || '|' || coalesce(event_type, '') AS block,
+           md5(concat_ws('|', coalesce(publisher, ''), coalesce(published, ''), coalesce(event_type, ''),
+                         coalesce(sub_event_type, ''), coalesce(actor1, ''), coalesce(actor2, ''),
+                         coalesce(date, ''), coalesce(CAST(time_precision AS VARCHAR), ''),
+                         coalesce(location, ''), coalesce(CAST(lat AS VARCHAR), ''),
+                         coalesce(CAST(lon AS VARCHAR), ''), coalesce(CAST(geo_precision AS VARCHAR), ''),
+                         coalesce(country, ''), coalesce(admin1, ''),
+                         coalesce(CAST(fatalities AS VARCHAR), ''))) AS fingerprint
+    FROM m"""
+_MEMBER_COLUMNS = ("event_id", "article_id", "publisher", "published", "event_type", "sub_event_type", "actor1",
+                   "actor2", "date", "time_precision", "location", "lat", "lon", "geo_precision", "country",
+                   "country_code", "admin1", "fatalities")
+_CLUSTER_COLUMNS = ("cluster_id", "block", "event_type", "sub_event_type", "actor1", "actor2", "date",
+                    "time_precision", "location", "lat", "lon", "geo_precision", "country", "country_code",
+                    "admin1", "fatalities", "articles", "publishers", "earliest_report", "support", "disagreements")
+_FUSION_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS clusters (
+        cluster_id VARCHAR, block VARCHAR, event_type VARCHAR, sub_event_type VARCHAR, actor1 VARCHAR,
+        actor2 VARCHAR, date VARCHAR, time_precision INTEGER, location VARCHAR, lat DOUBLE, lon DOUBLE,
+        geo_precision INTEGER, country VARCHAR, country_code VARCHAR, admin1 VARCHAR, fatalities INTEGER,
+        articles INTEGER, publishers INTEGER, earliest_report VARCHAR, support JSON, disagreements JSON)""",
+    """CREATE TABLE IF NOT EXISTS cluster_members (
+        cluster_id VARCHAR, block VARCHAR, article_id VARCHAR, event_id VARCHAR, fingerprint VARCHAR)""",
+    _MEMBER_VIEW,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +151,10 @@ class RunSummary:
     skipped: int
     failed: int
     problems: tuple[Problem, ...]
+    clusters: int = 0
+    """Clusters in the store after the run's fusion (one per happening; see eventwire.fusion)."""
+    multi_source: int = 0
+    """Clusters reported by more than one article."""
 
 
 class Store:
@@ -325,6 +374,76 @@ class Store:
                 for table in _SPAN_TABLES:
                     record[table] = spans[table].get(values["id"], []) if table in spans else []
                 yield article_from_json(record), values["stored_at"]
+
+    # --- fusion (eventwire.fusion) ------------------------------------------------------------------
+
+    def blocks_to_fuse(self) -> list[str]:
+        """The blocks (country × event type) whose events were added, removed or changed since the
+        clusters were last written."""
+        rows = self.con.execute("""
+            WITH now AS (SELECT article_id, event_id, block, fingerprint FROM fusion_members),
+                 fused AS (SELECT article_id, event_id, block, fingerprint FROM cluster_members)
+            SELECT DISTINCT block FROM ((SELECT * FROM now EXCEPT SELECT * FROM fused)
+                                        UNION ALL (SELECT * FROM fused EXCEPT SELECT * FROM now))
+            ORDER BY block""").fetchall()
+        return [row[0] for row in rows]
+
+    def fusion_members(self, blocks: Sequence[str]) -> list[Member]:
+        """The events of ``blocks`` as fusion sees them."""
+        from eventwire.fusion import Member
+
+        quoted = ", ".join(_MEMBER_COLUMNS)
+        rows = self.con.execute(f"SELECT {quoted} FROM fusion_members WHERE block IN (SELECT unnest($b))",
+                                {"b": list(blocks)}).fetchall()
+        return [Member(**dict(zip(_MEMBER_COLUMNS, row, strict=True))) for row in rows]
+
+    def replace_clusters(self, blocks: Sequence[str], clusters: Sequence[Cluster]) -> None:
+        """Replace the clusters of ``blocks`` with ``clusters``, in one transaction."""
+        cluster_rows: dict[str, list[Any]] = {c: [] for c in _CLUSTER_COLUMNS}
+        member_rows: dict[str, list[Any]] = {c: [] for c in ("cluster_id", "block", "article_id", "event_id")}
+        for found in clusters:
+            best = found.best_member
+            values = {"cluster_id": found.id, "block": found.block, "event_type": found.best("event_type"),
+                      "sub_event_type": found.best("sub_event_type"), "actor1": found.best("actor1"),
+                      "actor2": found.best("actor2"), "date": found.best("date"),
+                      "time_precision": best.time_precision, "location": best.location, "lat": best.lat,
+                      "lon": best.lon, "geo_precision": best.geo_precision, "country": best.country,
+                      "country_code": best.country_code, "admin1": best.admin1,
+                      "fatalities": found.best("fatalities"), "articles": found.articles,
+                      "publishers": found.publishers, "earliest_report": found.earliest_report,
+                      "support": json.dumps({k: [[s.value, s.articles] for s in v] for k, v in found.support.items()}),
+                      "disagreements": json.dumps({k: [[s.value, s.articles] for s in v]
+                                                   for k, v in found.disagreements.items()})}
+            for column in _CLUSTER_COLUMNS:
+                cluster_rows[column].append(values[column])
+            for member in found.members:
+                member_rows["cluster_id"].append(found.id)
+                member_rows["block"].append(found.block)
+                member_rows["article_id"].append(member.article_id)
+                member_rows["event_id"].append(member.event_id)
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            for table in ("clusters", "cluster_members"):
+                self.con.execute(f"DELETE FROM {table} WHERE block IN (SELECT unnest($b))", {"b": list(blocks)})
+            if cluster_rows["cluster_id"]:
+                self._insert("clusters", cluster_rows)
+                self._insert("cluster_members", member_rows)
+                # the fingerprint is the view's, read back so that it is computed in one place
+                self.con.execute("""UPDATE cluster_members SET fingerprint = f.fingerprint FROM fusion_members f
+                                    WHERE cluster_members.article_id = f.article_id
+                                      AND cluster_members.event_id = f.event_id
+                                      AND cluster_members.block IN (SELECT unnest($b))""", {"b": list(blocks)})
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError(f"writing the clusters of {len(blocks)} blocks failed ({exc}); the previous "
+                             "clusters are kept", where=self.path) from exc
+
+    def cluster_counts(self) -> tuple[int, int, int]:
+        """Events, clusters, and clusters with more than one article."""
+        row = self.con.execute("""SELECT (SELECT count(*) FROM cluster_members), count(*),
+                                         count(*) FILTER (WHERE articles > 1) FROM clusters""").fetchone()
+        return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
     def problems(self, run_id: str | None = None) -> list[Problem]:
         """The error list of one run (the latest when ``run_id`` is None)."""

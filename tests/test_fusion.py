@@ -1,0 +1,164 @@
+"""Fusion: which events are one happening, what a cluster says, and that the store's clusters are the
+same whatever the order, the repetitions and the increments of the input."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eventwire.actors import load_actors
+from eventwire.fusion import Member, cluster, compatible, fuse
+from eventwire.records import (
+    Article,
+    Event,
+    EventActor,
+    EventLocation,
+    SentenceSpan,
+    Source,
+    Trigger,
+    content_id,
+)
+from eventwire.store import Store
+
+ALIASES = {frozenset({"SDF", "Syrian Democratic Forces"})}
+
+
+def same(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in ALIASES
+
+
+BASE = Member(event_id="e1", article_id="a1", publisher="Wire A", published="2019-03-19", event_type="Battles",
+              sub_event_type="Armed clash", actor1="SDF", actor2="Islamic State", date="2019-03-18",
+              time_precision=1, location="Baghuz", lat=34.45, lon=40.94, geo_precision=1, country="Syria",
+              country_code="SY", fatalities=12)
+
+
+def other(**fields: object) -> Member:
+    values: dict[str, object] = {"event_id": "e2", "article_id": "a2", "publisher": "Wire B", **fields}
+    return replace(BASE, **values)  # type: ignore[arg-type]
+
+
+def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
+    assert compatible(BASE, other(), same)
+    assert compatible(BASE, other(actor1="Syrian Democratic Forces"), same)  # an alias
+    assert compatible(BASE, other(sub_event_type=None), same)  # one source is vaguer
+    assert compatible(BASE, other(actor2=None), same)  # an unknown actor blocks nothing
+    assert compatible(BASE, other(actor1="Unidentified Armed Group (Syria)"), same)
+    assert compatible(BASE, other(actor1="Islamic State", actor2="SDF"), same)  # a clash either way round
+    assert compatible(BASE, other(date="2019-03-19"), same)  # reports disagree by a day
+    assert not compatible(BASE, other(date="2019-03-21"), same)
+    assert compatible(BASE, other(date="2019-03-24", time_precision=2), same)  # "last week"
+    assert not compatible(BASE, other(sub_event_type="Government regains territory"), same)
+    assert not compatible(BASE, other(actor1="Military Forces of Syria"), same)
+    assert not compatible(BASE, other(lat=35.0), same)  # 60 km off for two towns
+    assert compatible(BASE, other(lat=35.0, geo_precision=3), same)  # ... but one only names the region
+    assert not compatible(BASE, other(country_code="IQ"), same)
+    assert not compatible(BASE, other(article_id="a1"), same)  # two events of one article stay two
+    assert not compatible(BASE, other(date=None), same)
+
+
+def test_cluster_lists_support_and_disagreements() -> None:
+    third = replace(BASE, event_id="e3", article_id="a3", publisher="Wire C", published="2019-03-18",
+                    fatalities=15, date="2019-03-19")
+    [happening] = cluster([BASE, other(), third], same)
+
+    assert happening.articles == 3 and happening.publishers == 3
+    assert happening.earliest_report == "2019-03-18"
+    assert happening.best("fatalities") == 12  # two articles say 12, one says 15
+    assert [(s.value, s.articles) for s in happening.disagreements["fatalities"]] == [(12, 2), (15, 1)]
+    assert [(s.value, s.articles) for s in happening.disagreements["date"]] == [("2019-03-18", 2), ("2019-03-19", 1)]
+    assert "actor1" not in happening.disagreements
+
+
+def _members(draw: st.DrawFn) -> list[Member]:
+    count = draw(st.integers(1, 14))
+    out = []
+    for n in range(count):
+        out.append(Member(
+            event_id=f"e{n}", article_id=f"a{draw(st.integers(0, 6))}", published=f"2020-01-{draw(st.integers(1, 9)):02d}",
+            event_type=draw(st.sampled_from(["Battles", "Riots"])),
+            sub_event_type=draw(st.sampled_from([None, "Armed clash", "Mob violence"])),
+            actor1=draw(st.sampled_from([None, "SDF", "Syrian Democratic Forces", "Islamic State"])),
+            date=f"2020-01-{draw(st.integers(1, 12)):02d}", time_precision=draw(st.sampled_from([1, 2])),
+            lat=draw(st.sampled_from([None, 35.0, 35.1, 36.0])), lon=39.0, geo_precision=draw(st.sampled_from([1, 3])),
+            country_code=draw(st.sampled_from(["SY", "IQ"]))))
+    return out
+
+
+@given(st.composite(_members)(), st.randoms(use_true_random=False))
+@settings(max_examples=80, deadline=None)
+def test_cluster_is_independent_of_order_and_repetition(members: list[Member], rng: random.Random) -> None:
+    shuffled = members + members[: len(members) // 2]
+    rng.shuffle(shuffled)
+    first = cluster(members, same)
+    second = cluster(shuffled, same)
+
+    assert [(c.id, c.members) for c in first] == [(c.id, c.members) for c in second]
+    assert sorted(m.key for c in first for m in c.members) == sorted({m.key for m in members})
+
+
+# --- the store -------------------------------------------------------------------------------------------
+
+def _article(n: int, *, fatalities: int | None, day: str, country: str = "SY") -> Article:
+    text = f"Report {n}: fighters of the SDF clashed with Islamic State near Baghuz on {day}."
+    start = text.index("clashed")
+    event = Event(id=content_id(f"{text}clashed"), event_type="Battles", sub_event_type="Armed clash",
+                  plover_type="ASSAULT", plover_mode=None, date=day, time_precision=1,
+                  actor1=EventActor(name="Syrian Democratic Forces" if n % 2 else "SDF", inter=2), assoc_actor1=(),
+                  actor2=EventActor(name="Islamic State", inter=2), assoc_actor2=(),
+                  location=EventLocation(name="Baghuz", lat=34.45, lon=40.94, country="Syria", country_code=country,
+                                         geo_precision=1),
+                  fatalities=fatalities, trigger=Trigger(text="clashed", start=start, end=start + 7),
+                  sentence=SentenceSpan(start=0, end=len(text)), confidence=0.8)
+    return Article(id=content_id(text), source=Source(path=f"r{n}.txt"), text=text, publisher=f"Outlet {n}",
+                   published=day, events=(event,))
+
+
+def _write(store: Store, articles: list[Article]) -> None:
+    store.write(articles, inputs=[(a.id, a.id, a.source.path) for a in articles], run_id="t")
+
+
+def _clusters(store: Store) -> list[tuple[str, int, str]]:
+    return sorted(store.con.execute("SELECT cluster_id, articles, disagreements FROM clusters").fetchall())
+
+
+def test_fuse_incrementally_equals_fusing_everything_at_once(tmp_path: Path) -> None:
+    table = load_actors()
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+                _article(3, fatalities=None, day="2019-03-18"), _article(4, fatalities=3, day="2019-03-18",
+                                                                        country="IQ")]
+    with Store(tmp_path / "once.duckdb") as once:
+        _write(once, articles)
+        everything = fuse(once, table)
+        expected = _clusters(once)
+    with Store(tmp_path / "steps.duckdb") as steps:
+        _write(steps, articles[:1])
+        fuse(steps, table)
+        _write(steps, articles[1:3])
+        added = fuse(steps, table)
+        _write(steps, articles[3:])
+        last = fuse(steps, table)
+        again = fuse(steps, table)
+        assert _clusters(steps) == expected
+
+    assert everything.events == 4 and everything.clusters == 2 and everything.multi_source == 1
+    assert added.blocks_recomputed == 1 and last.blocks_recomputed == 1 and again.blocks_recomputed == 0
+    [syria] = [row for row in expected if row[1] == 3]
+    assert '"fatalities": [[12, 1], [15, 1]]' in syria[2]
+
+
+def test_fuse_follows_an_article_that_is_replaced(tmp_path: Path) -> None:
+    table = load_actors()
+    first, second = _article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=12, day="2019-03-18")
+    with Store(tmp_path / "s.duckdb") as store:
+        _write(store, [first, second])
+        assert fuse(store, table).multi_source == 1
+        moved = replace(second, events=(replace(second.events[0], date="2019-05-01"),))
+        _write(store, [moved])  # the same article, coded again with another date
+        after = fuse(store, table)
+
+    assert after.clusters == 2 and after.multi_source == 0 and after.events == 2
