@@ -149,11 +149,11 @@ def test_find_actors_named_aliases_and_demonym_state(nlp: Language) -> None:
 
 @pytest.mark.model
 def test_find_actors_generic_takes_sentence_country(nlp: Language) -> None:
-    text = "In Kano, police dispersed protesters and gunmen later attacked villagers."
+    text = "In Kano, police dispersed the protesters on Monday. Gunmen later attacked villagers nearby."
     found = actors_of(nlp, text, (place("Kano", text, "Nigeria", "NG"),))
     assert by_text(found, "police").name == "Police Forces of Nigeria"
     assert by_text(found, "protesters").name == "Protesters (Nigeria)"
-    assert by_text(found, "gunmen").name == "Unidentified Armed Group (Nigeria)"
+    assert by_text(found, "Gunmen").name == "Unidentified Armed Group (Nigeria)"
     assert by_text(found, "villagers").inter == 7
 
 

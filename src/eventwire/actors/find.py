@@ -74,6 +74,7 @@ class _Finder:
         self.sentence_starts = [sent.start_char for sent in doc.sents]
         self.places = [p for p in places if p.country and not _sponsor(doc.text, p)]
         self.actor_countries: list[tuple[int, str]] = []
+        self.civilians = next((a for a in table.agents if a.inter == 7), None)
         self.sentence_countries: dict[int, Counter[str]] = {}
         names = {p.country_code: p.country for p in self.places}
         dominant = dominant_country(self.places)
@@ -131,6 +132,18 @@ class _Finder:
         folded = self.table.country_folded.longest(words.folded, i)
         return max((m for m in (cased, folded) if m is not None), key=lambda m: m[0], default=None)
 
+    def _people(self, i: int, length: int, country: Country) -> bool:
+        """A demonym written as a noun for people of that country ("a Palestinian", "two Iraqis")."""
+        if length != 1:
+            return False
+        token = self.doc[self.words.tokens[i]]
+        if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "conj",
+                                                                      "appos"):
+            return False
+        word = self.words.folded[i]
+        demonyms = {d.lower() for d in self.table.demonyms.get(country.code, ())}
+        return word in demonyms or (word.endswith("s") and word[:-1] in demonyms)
+
     def _agent(self, i: int, *, after_country: bool = False) -> tuple[int, Agent] | None:
         if i >= len(self.words.folded):
             return None
@@ -173,6 +186,10 @@ class _Finder:
                     kind = "named" if agent[1].state else "generic"
                     found.append(_Mention(i, j + agent[0], kind, agent=agent[1], country=country[1].name))
                     i = j + agent[0]
+                    continue
+                if self.civilians is not None and self._people(i, country[0], country[1]):
+                    found.append(_Mention(i, j, "generic", agent=self.civilians, country=country[1].name))
+                    i = j
                     continue
             mention = self._generic(i)
             if mention is not None:
@@ -264,36 +281,43 @@ class _Finder:
                      sector=mention.sector, country=mention.country, kind="unknown")
 
     def _crowd(self, mention: _Mention, agent: Agent) -> Agent | None:
-        """Civilians acting as a crowd are protesters or rioters; a crowd word that does not act as one
-        ("members") is no actor."""
-        if agent.inter != 7:
+        """Civilians acting as a crowd are protesters or rioters, protesters who use violence rioters; a
+        crowd word that does not act as one ("members") is no actor."""
+        if agent.inter not in (6, 7):
             return agent
         action = self._crowd_action(self.doc[self.words.tokens[mention.end - 1]])
         wanted = {"protest": 6, "riot": 5}.get(action or "")
-        if wanted is None:
+        if wanted is None or (agent.inter == 6 and wanted == 6):
             return None if agent.crowd_only else agent
         return next((a for a in self.table.agents if a.inter == wanted), agent)
 
     def _crowd_action(self, token: Token) -> str | None:
+        """``riot`` when the crowd ``token`` names uses violence or clashes, ``protest`` when it protests."""
         crowds = self.table.crowds
         while token.dep_ == "conj" and token.head.i != token.i:
             token = token.head
-        if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.dep_ == "prep"
-                                                                and token.head.head.dep_ == "nsubj"):
+        if token.dep_ == "pobj" and token.head.lower_ == "between":
+            return "riot" if token.head.head.lemma_.lower() in crowds.get("clash_nouns", ()) else None
+        if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.dep_ in ("nsubj", "nsubjpass"):
+            token = token.head.head
+        if token.dep_ == "nsubj":
+            verb = token.head
+            verbs = [verb, *(c for c in verb.children if c.dep_ in ("conj", "xcomp", "advcl"))]
+        elif token.dep_ == "ROOT":
+            verbs = [c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"]
+        else:
             return None
-        verb = token.head if token.dep_ != "pobj" else token.head.head.head
-        verbs = [verb, *(c for c in verb.children if c.dep_ in ("conj", "xcomp", "advcl"))]
+        if any(_says(v, crowds.get("riot_verbs", ())) for v in verbs):
+            return "riot"
+        nouns = crowds.get("protest_nouns", frozenset())
         for candidate in verbs:
-            lemma = candidate.lemma_.lower()
-            if lemma in crowds.get("protest_verbs", ()):
+            if _says(candidate, crowds.get("protest_verbs", ())):
                 return "protest"
-            if lemma in crowds.get("protest_support", ()) and any(
-                    c.dep_ == "dobj" and c.lemma_.lower() in crowds.get("protest_nouns", ()) for c in candidate.children):
+            if _says(candidate, crowds.get("protest_support", ())) and any(
+                    c.dep_ == "dobj" and (_says(c, nouns) or any(_says(g, nouns) for g in c.children
+                                                                 if g.dep_ == "compound"))
+                    for c in candidate.children):
                 return "protest"
-        if token.dep_ == "nsubj" or token.dep_ == "pobj":
-            for candidate in verbs:
-                if candidate.lemma_.lower() in crowds.get("riot_verbs", ()):
-                    return "riot"
         return None
 
     def _antecedent(self, anaphor: Anaphor, start: int, earlier: list[Actor]) -> Actor | None:
@@ -311,6 +335,12 @@ class _Finder:
             if fallback is None and actor.kind == "generic":
                 fallback = actor
         return fallback
+
+
+def _says(token: Token, words: frozenset[str] | tuple[()]) -> bool:
+    """Whether the token's lemma or its lower-case form is one of ``words`` (the small model's lemmas
+    are not always right: "staged" → "stag")."""
+    return token.lemma_.lower() in words or token.lower_ in words
 
 
 def _sponsor(text: str, place: Place) -> bool:
