@@ -1,0 +1,186 @@
+"""The event classifier (eventwire.events.triggers): lexicon loading and sentence coding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conftest import DATA
+from eventwire.errors import UsageError
+from eventwire.events.triggers import Coded, code_sentence, load_lexicon
+from eventwire.records import Actor
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def coded(nlp: Language, text: str, actors: tuple[Actor, ...] = ()) -> list[Coded]:
+    from eventwire.events.triggers import Lexicon
+
+    lex = load_lexicon()
+    assert isinstance(lex, Lexicon)
+    doc = nlp(text)
+    return [c for sent in doc.sents for c in code_sentence(sent, lex, actors=actors)]
+
+
+def main(found: list[Coded]) -> Coded | None:
+    acled = [c for c in found if c.event_type]
+    return max(acled, key=lambda c: c.confidence) if acled else None
+
+
+def test_load_lexicon_covers_all_acled_sub_types() -> None:
+    lex = load_lexicon()
+    assert len(lex.acled) == 25
+    assert set(lex.acled.values()) == {"Battles", "Explosions/Remote violence", "Violence against civilians",
+                                       "Protests", "Riots", "Strategic developments"}
+    reachable = {entry.outcome.sub_event_type for entries in lex.triggers.values() for entry in entries
+                 if entry.outcome is not None}
+    reachable |= {rule.outcome.sub_event_type for rules in lex.families.values() for rule in rules
+                  if rule.outcome is not None}
+    assert set(lex.acled) <= reachable
+    assert set(lex.acled_to_plover) == set(lex.acled)
+
+
+def test_load_lexicon_user_file_extends(tmp_path: Path) -> None:
+    user = tmp_path / "mine.toml"
+    user.write_text('[[trigger]]\nlemmas = ["kneecap"]\npos = ["VERB"]\nsub_event_type = "Attack"\n'
+                    'confidence = 0.9\n[classes]\nterritory = ["oblast"]\n', encoding="utf-8")
+    lex = load_lexicon([user])
+    assert lex.triggers["kneecap"][0].outcome is not None
+    assert lex.triggers["kneecap"][0].outcome.event_type == "Violence against civilians"
+    assert str(user) in lex.sources
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[[trigger]]\nlemmas = ['x']\nsub_event_type = 'Nope'\n", "unknown ACLED sub-event type"),
+    ("[[trigger]]\nlemmas = ['x']\nplover = 'FIGHTING'\n", "unknown PLOVER type"),
+    ("[[trigger]]\nlemmas = ['x']\nfamily = 'violence'\nrequire = { object = ['@nowhere'] }\n", "unknown word class"),
+    ("[[trigger]]\nlemmas = ['x']\n", "needs a 'family'"),
+    ("[surprise]\n", "unknown section"),
+    ("this is = not toml [", "not valid TOML"),
+])
+def test_load_lexicon_bad_file_names_it(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_lexicon([bad])
+    assert str(bad) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_load_lexicon_missing_file_names_it(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        load_lexicon([tmp_path / "absent.toml"])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Rebels shelled the town overnight.", "Shelling/artillery/missile attack"),
+    ("Government warplanes carried out airstrikes on the village.", "Air/drone strike"),
+    ("A roadside bomb exploded near a military convoy.", "Remote explosive/landmine/IED"),
+    ("A suicide bomber blew himself up at a checkpoint.", "Suicide bomb"),
+    ("Militants threw a grenade at a police station.", "Grenade"),
+    ("Soldiers clashed with insurgents near the border.", "Armed clash"),
+    ("Gunmen shot dead three farmers in the village.", "Attack"),
+    ("The rebels abducted two aid workers.", "Abduction/forced disappearance"),
+    ("Police arrested twelve opposition activists.", "Arrests"),
+    ("Hundreds of teachers demonstrated peacefully in the capital to demand higher wages.", "Peaceful protest"),
+    ("Protesters torched cars and threw stones at the police during the demonstration.", "Violent demonstration"),
+    ("A mob lynched a man accused of theft.", "Mob violence"),
+    ("The militants seized control of the town.", "Non-state actor overtakes territory"),
+    ("Army troops recaptured the town.", "Government regains territory"),
+    ("Soldiers defused an improvised explosive device on the road.", "Disrupted weapons use"),
+    ("The militia looted shops in the market.", "Looting/property destruction"),
+    ("The army set up a new base near the city.", "Headquarters or base established"),
+    ("The two armed groups signed a ceasefire agreement.", "Agreement"),
+])
+def test_code_sentence_sub_event_types(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None, text
+    assert best.sub_event_type == sub_event_type, best.rule
+    assert best.plover_type is not None
+    assert 0.0 <= best.confidence <= 1.0
+    assert best.trigger in text and text[best.start:best.end] == best.trigger
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "The army did not attack the village.",
+    "If the rebels attack the town, the army will respond.",
+    "The government fears that militants could seize the town.",
+    "The striker scored a late goal as the attack finally broke through the defence.",
+    "Stocks plunged after a hostile takeover bid.",
+    "An earthquake killed twelve people and destroyed hundreds of homes.",
+])
+def test_code_sentence_no_acled_event(nlp: Language, text: str) -> None:
+    assert main(coded(nlp, text)) is None
+
+
+@pytest.mark.model
+def test_code_sentence_threat_is_plover_threaten(nlp: Language) -> None:
+    found = coded(nlp, "The group threatened to attack the base.")
+    assert not [c for c in found if c.event_type]
+    assert "THREATEN" in {c.plover_type for c in found}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, plover", [
+    ("The two governments agreed to cooperate on border security.", "AGREE"),
+    ("The minister accused the opposition of inciting violence.", "ACCUSE"),
+    ("The United Nations demanded an immediate end to the fighting.", "REQUEST"),
+    ("The president rejected the proposal.", "REJECT"),
+    ("The foreign minister met his counterpart in Geneva.", "CONSULT"),
+    ("The European Union imposed sanctions on the regime.", "SANCTION"),
+])
+def test_code_sentence_plover_only(nlp: Language, text: str, plover: str) -> None:
+    found = coded(nlp, text)
+    assert found and max(found, key=lambda c: c.confidence).plover_type == plover
+    assert not [c for c in found if c.event_type]
+
+
+@pytest.mark.model
+def test_code_sentence_actors_by_the_parse(nlp: Language) -> None:
+    text = "The SDF attacked Islamic State positions."
+    sdf = Actor(text="SDF", start=4, end=7, name="Syrian Democratic Forces", inter=2)
+    isis = Actor(text="Islamic State", start=17, end=30, name="Islamic State", inter=2)
+    found = coded(nlp, text, (sdf, isis))
+    best = main(found)
+    assert best is not None and best.actor1 == sdf and best.actor2 == isis
+    assert "attacked" in best.rule
+
+
+@pytest.mark.model
+def test_code_sentence_inter_codes_decide_territory(nlp: Language) -> None:
+    text = "The Popular Front took control of the town."
+    state = Actor(text="The Popular Front", start=0, end=17, name="Popular Front", inter=1)
+    rebel = Actor(text="The Popular Front", start=0, end=17, name="Popular Front", inter=2)
+    with_state, with_rebel = main(coded(nlp, text, (state,))), main(coded(nlp, text, (rebel,)))
+    assert with_state is not None and with_state.sub_event_type == "Government regains territory"
+    assert with_rebel is not None and with_rebel.sub_event_type == "Non-state actor overtakes territory"
+
+
+@pytest.mark.model
+def test_code_sentence_reference_article(nlp: Language) -> None:
+    """The seed article's events (seed/README.md): a takeover, explosions, and statements without ACLED types."""
+    path = DATA / "seed" / "baghuz.txt"
+    if not path.exists():
+        pytest.skip(f"reference article not found at {path} (the shared data folder is absent)")
+    from eventwire.parse import parse_texts
+
+    text = path.read_text(encoding="utf-8")
+    doc = next(parse_texts(nlp, [text]))
+    lex = load_lexicon()
+    sdf = "Syrian Democratic Forces"
+    actors, at = [], text.find(sdf)
+    while at >= 0:
+        actors.append(Actor(text=sdf, start=at, end=at + len(sdf), name=sdf, inter=2))
+        at = text.find(sdf, at + 1)
+    found = [c for sent in doc.sents for c in code_sentence(sent, lex, actors=actors)]
+    subs = {c.sub_event_type for c in found}
+    assert "Non-state actor overtakes territory" in subs
+    assert {"Remote explosive/landmine/IED", "Suicide bomb"} <= subs
+    declared = [c for c in found if c.trigger.lower().startswith("declare")]
+    assert declared and all(c.event_type is None and c.plover_mode == "statement" for c in declared)
+    assert all(c.actor1 is not None and c.actor1.name == sdf for c in declared)
