@@ -24,6 +24,8 @@ _PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "with", "targeting", 
 _LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "hold", "claim", "perpetrate",
                           "commit", "execute", "lead", "organize", "organise", "make", "unleash", "begin",
                           "start", "continue", "resume", "step", "intensify", "wage", "orchestrate"})
+_NOT_PARTIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+"""Entity types that are never the target of an action ("*on 4 April*")."""
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 
@@ -96,7 +98,8 @@ def objects(token: Token) -> list[Token]:
     found = [child for child in token.children if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
     if not found and token.pos_ not in ("VERB", "AUX"):
         found = [obj for prep, obj in prep_objects(token) if prep == "of"]
-    if not found and token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
+    if not found and token.dep_ in ("acl", "amod") and token.tag_ == "VBN" and any(
+            child.dep_ == "agent" for child in token.children):
         found = [token.head]  # "the town captured by IS"
     for item in list(found):
         found.extend(item.conjuncts)
@@ -110,12 +113,12 @@ def patient(token: Token, idioms: frozenset[str] = frozenset()) -> Token | None:
     for obj in objects(token):
         if obj.lemma_.lower() in idioms:
             for prep, inner in prep_objects(obj):
-                if prep in _PATIENT_PREPS:
+                if prep in _PATIENT_PREPS and inner.ent_type_ not in _NOT_PARTIES:
                     return inner
             continue
         return obj
     for prep, obj in prep_objects(token):
-        if prep in _PATIENT_PREPS:
+        if prep in _PATIENT_PREPS and obj.ent_type_ not in _NOT_PARTIES:
             return obj
     if token.pos_ in ("VERB", "AUX"):
         for conj in token.conjuncts:

@@ -66,6 +66,9 @@ class _Context:
     blocked: frozenset[str]
     blocked_all: bool
     actors: ActorIndex
+    position: int
+    """How many sentences come before this one in its document (at most 3): news puts the main event
+    first, so later sentences' events are a little less likely to be the article's own."""
 
     def sentence_words(self, family: str | None) -> frozenset[str]:
         if family is not None and family in self.lexicon.context_families:
@@ -306,6 +309,15 @@ def _recode(outcome: Outcome, how: Mood, lexicon: Lexicon) -> tuple[str | None, 
     return ("THREATEN", "violence" if plover == "ASSAULT" else outcome.mode)
 
 
+def _position(sent: Span, most: int = 3) -> int:
+    """The index of ``sent`` among its document's sentences, counted up to ``most``."""
+    doc, start, count = sent.doc, sent.start, 0
+    while start > 0 and count < most:
+        start = doc[start - 1].sent.start
+        count += 1
+    return count
+
+
 def _depth(token: Token) -> int:
     depth = 0
     while token.head.i != token.i and depth < 6:
@@ -354,7 +366,8 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
         confidence *= 0.8
     if event_type is None and plover is None and mode is None:
         return True, None
-    confidence += 0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.08 * min(_depth(token), 4)
+    confidence += (0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.08 * min(_depth(token), 4)
+                   - 0.03 * ctx.position)
     confidence = round(min(0.99, max(0.05, confidence)), 3)
     pos = "verb" if token.pos_ in ("VERB", "AUX") else token.pos_.lower()
     label = sub if sub else f"PLOVER {plover}" if plover else f"no PLOVER type ({mode})"
@@ -408,7 +421,7 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
     lemmas = _sentence_lemmas(sent)
     blocked, blocked_all = _blocks(lexicon, lemmas)
     ctx = _Context(sent=sent, lexicon=lexicon, lemmas=lemmas, window=None, blocked=blocked,
-                   blocked_all=blocked_all, actors=ActorIndex(sent, actors))
+                   blocked_all=blocked_all, actors=ActorIndex(sent, actors), position=_position(sent))
     coded: list[Coded] = []
     for token, entries in found:
         for entry in entries:
