@@ -146,7 +146,9 @@ def test_fuse_incrementally_equals_fusing_everything_at_once(tmp_path: Path) -> 
         assert _clusters(steps) == expected
 
     assert everything.events == 4 and everything.clusters == 2 and everything.multi_source == 1
-    assert added.blocks_recomputed == 1 and last.blocks_recomputed == 1 and again.blocks_recomputed == 0
+    assert added.new_events == 2 and added.clusters_replaced == 1  # the Syrian cluster grew
+    assert last.new_events == 1 and last.clusters_replaced == 0  # the Iraqi event touches no cluster
+    assert again.new_events == 0 and again.clusters_replaced == 0
     [syria] = [row for row in expected if row[1] == 3]
     assert '"fatalities": [[12, 1], [15, 1]]' in syria[2]
 
@@ -162,3 +164,44 @@ def test_fuse_follows_an_article_that_is_replaced(tmp_path: Path) -> None:
         after = fuse(store, table)
 
     assert after.clusters == 2 and after.multi_source == 0 and after.events == 2
+
+
+def _random_article(n: int, rng: random.Random) -> Article:
+    text = f"Report {n} of a clash."
+    day = f"2019-03-{rng.randint(1, 20):02d}"
+    actor = rng.choice(["SDF", "Syrian Democratic Forces", "Islamic State", None])
+    lat = rng.choice([34.45, 34.5, 35.2])
+    event = Event(id=content_id(f"{n}"), event_type=rng.choice(["Battles", "Riots"]),
+                  sub_event_type=rng.choice([None, "Armed clash", "Mob violence"]), plover_type=None, plover_mode=None,
+                  date=day, time_precision=rng.choice([1, 1, 2, 3]),
+                  actor1=EventActor(name=actor, inter=2) if actor else None, assoc_actor1=(), actor2=None,
+                  assoc_actor2=(), location=EventLocation(name="X", lat=lat, lon=40.9, country="Syria",
+                                                          country_code=rng.choice(["SY", "SY", "IQ"]),
+                                                          geo_precision=rng.choice([1, 2, 3])),
+                  fatalities=rng.choice([None, 1, 2]), trigger=Trigger(text="clash", start=16, end=21),
+                  sentence=SentenceSpan(start=0, end=len(text)), confidence=0.5)
+    return Article(id=content_id(text), source=Source(path=f"{n}.txt"), text=text, published=day, events=(event,))
+
+
+def test_fuse_in_random_increments_equals_fusing_at_once(tmp_path: Path) -> None:
+    table = load_actors()
+    for seed in range(4):
+        rng = random.Random(seed)
+        articles = [_random_article(n, rng) for n in range(40)]
+        with Store(tmp_path / f"steps{seed}.duckdb") as steps:
+            order = articles[:]
+            rng.shuffle(order)
+            while order:
+                chunk, order = order[:rng.randint(1, 9)], order
+                order = order[len(chunk):]
+                _write(steps, chunk)
+                fuse(steps, table)
+            recoded = _random_article(7, random.Random(99))  # article 7 coded again, differently
+            _write(steps, [recoded])
+            fuse(steps, table)
+            incremental = _clusters(steps)
+        final = [recoded if a.id == recoded.id else a for a in articles]
+        with Store(tmp_path / f"once{seed}.duckdb") as once:
+            _write(once, final)
+            fuse(once, table)
+            assert _clusters(once) == incremental

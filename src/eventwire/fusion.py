@@ -12,11 +12,10 @@ Two events (of different articles) report the same happening when all of these h
   for two days — reports disagree by one — a week, a month).
 
 A cluster is a connected component of that relation. Components depend only on the set of events, so
-fusion is deterministic and independent of input order and repetition; and as two events of
-different countries or event types are never compared, a cluster never crosses a *block* (country ×
-event type), so an incremental :func:`fuse` recomputes only the blocks whose events changed and gets
-exactly what a full recomputation would. Events without an ACLED type or without a date (statements,
-undated reports) stay clusters of their own.
+fusion is deterministic and independent of input order and repetition, and an incremental
+:func:`fuse` — which clusters again only the new events, the clusters they touch and the clusters
+that lost a member — gets exactly what clustering everything from scratch would. Events without an
+ACLED type or without a date (statements, undated reports) stay clusters of their own.
 
 A cluster carries the best-supported value of each field with the number of articles behind each
 value (ties go to the more precise value, then the earlier report), its number of articles and of
@@ -28,7 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,17 @@ class Member:
     country_code: str | None = None
     admin1: str | None = None
     fatalities: int | None = None
+    cluster_id: str | None = None
+    """The cluster the store holds it in (``None`` for an event not fused yet); not part of the event."""
+    day: int | None = field(init=False, compare=False, repr=False, default=None)
+    """The date as a day number (``None`` without a valid date), computed once."""
+
+    def __post_init__(self) -> None:
+        try:
+            day = dt.date.fromisoformat(self.date[:10]).toordinal() if self.date else None
+        except ValueError:
+            day = None
+        object.__setattr__(self, "day", day)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -87,13 +99,6 @@ class Member:
     def block(self) -> str:
         """The partition fusion works in: country × event type (``""`` parts when unknown)."""
         return f"{self.country_code or ''}|{self.event_type or ''}"
-
-    @property
-    def day(self) -> int | None:
-        try:
-            return dt.date.fromisoformat(self.date[:10]).toordinal() if self.date else None
-        except ValueError:
-            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +143,15 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FusionSummary:
-    """What :func:`fuse` did: events and clusters in the store, blocks recomputed this time."""
+    """What :func:`fuse` did: events and clusters in the store, and how much was clustered again."""
 
     events: int
     clusters: int
     multi_source: int
-    blocks_recomputed: int
+    clusters_replaced: int
+    """Clusters that were taken apart and clustered again (with the new events) this time."""
+    new_events: int
+    """Events added or changed since the last fusion."""
 
 
 # --- the relation ---------------------------------------------------------------------------------------
@@ -204,7 +212,7 @@ def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> 
 
     dated = sorted((m.day, i) for i, m in enumerate(members) if m.day is not None)
     for position, (day, i) in enumerate(dated):
-        for later_day, j in dated[position + 1:]:
+        for later_day, j in itertools.islice(dated, position + 1, None):
             if later_day - day > _LONGEST_WINDOW:
                 break
             if root(i) != root(j) and compatible(members[i], members[j], same):
@@ -284,9 +292,35 @@ def actor_matcher(table: ActorTable) -> Callable[[str, str], bool]:
     return lambda a, b: same(a, b) if a <= b else same(b, a)
 
 
+def _neighbour_clusters(new: Sequence[Member], fused: Sequence[Member],
+                        same: Callable[[str, str], bool]) -> set[str]:
+    """The clusters of the already fused events that a new event is compatible with."""
+    by_block: dict[str, list[tuple[int, Member]]] = defaultdict(list)
+    for member in fused:
+        if member.day is not None and member.cluster_id is not None:
+            by_block[member.block].append((member.day, member))
+    for entries in by_block.values():
+        entries.sort(key=lambda entry: (entry[0], entry[1].key))
+    found: set[str] = set()
+    for member in new:
+        nearby = by_block.get(member.block)
+        if member.day is None or not nearby:
+            continue
+        first = bisect_left(nearby, member.day - _LONGEST_WINDOW, key=lambda entry: entry[0])
+        last = bisect_right(nearby, member.day + _LONGEST_WINDOW, key=lambda entry: entry[0])
+        for _, candidate in nearby[first:last]:
+            if candidate.cluster_id not in found and compatible(member, candidate, same):
+                found.add(candidate.cluster_id)  # type: ignore[arg-type]
+    return found
+
+
 def fuse(store: Store, table: ActorTable) -> FusionSummary:
-    """Bring the store's clusters up to date with its events, incrementally: only the blocks (country ×
-    event type) where events were added or removed since the last fusion are clustered again.
+    """Bring the store's clusters up to date with its events, incrementally and exactly.
+
+    Only what changed is clustered again: the new (or changed) events, the clusters they are
+    compatible with, and the clusters that lost (or changed) a member. That gives what clustering
+    every event from scratch gives, because a cluster is a connected component: an event that did not
+    change cannot join another cluster unless a new event links them.
 
     >>> from eventwire.actors import load_actors
     >>> from eventwire.store import Store
@@ -294,11 +328,15 @@ def fuse(store: Store, table: ActorTable) -> FusionSummary:
     ...     fuse(store, load_actors()).clusters
     0
     """
-    touched = store.blocks_to_fuse()
-    if touched:
-        members = store.fusion_members(touched)
-        clusters = cluster(members, actor_matcher(table))
-        store.replace_clusters(touched, clusters)
-        log.info("fused %d events of %d blocks into %d clusters", len(members), len(touched), len(clusters))
+    new, affected = store.fusion_changes()
+    if new or affected:
+        same = actor_matcher(table)
+        affected |= _neighbour_clusters(new, store.fused_members_near(new), same)
+        pool = [*new, *store.members_of(affected)]
+        clusters = cluster(pool, same)
+        store.replace_clusters(affected, clusters)
+        log.info("fused %d new or changed events: %d clusters replaced by %d", len(new), len(affected),
+                 len(clusters))
     events, clusters_total, multi = store.cluster_counts()
-    return FusionSummary(events=events, clusters=clusters_total, multi_source=multi, blocks_recomputed=len(touched))
+    return FusionSummary(events=events, clusters=clusters_total, multi_source=multi,
+                         clusters_replaced=len(affected), new_events=len(new))

@@ -377,28 +377,58 @@ class Store:
 
     # --- fusion (eventwire.fusion) ------------------------------------------------------------------
 
-    def blocks_to_fuse(self) -> list[str]:
-        """The blocks (country × event type) whose events were added, removed or changed since the
-        clusters were last written."""
-        rows = self.con.execute("""
-            WITH now AS (SELECT article_id, event_id, block, fingerprint FROM fusion_members),
-                 fused AS (SELECT article_id, event_id, block, fingerprint FROM cluster_members)
-            SELECT DISTINCT block FROM ((SELECT * FROM now EXCEPT SELECT * FROM fused)
-                                        UNION ALL (SELECT * FROM fused EXCEPT SELECT * FROM now))
-            ORDER BY block""").fetchall()
-        return [row[0] for row in rows]
-
-    def fusion_members(self, blocks: Sequence[str]) -> list[Member]:
-        """The events of ``blocks`` as fusion sees them."""
+    def _members(self, where: str, params: dict[str, Any], *, with_cluster: bool) -> list[Member]:
         from eventwire.fusion import Member
 
-        quoted = ", ".join(_MEMBER_COLUMNS)
-        rows = self.con.execute(f"SELECT {quoted} FROM fusion_members WHERE block IN (SELECT unnest($b))",
-                                {"b": list(blocks)}).fetchall()
-        return [Member(**dict(zip(_MEMBER_COLUMNS, row, strict=True))) for row in rows]
+        columns = ", ".join(f"f.{c}" for c in _MEMBER_COLUMNS)
+        if with_cluster:
+            sql = (f"SELECT {columns}, c.cluster_id FROM fusion_members f JOIN cluster_members c "
+                   f"USING (article_id, event_id, fingerprint) WHERE {where}")
+        else:
+            sql = f"SELECT {columns}, NULL FROM fusion_members f WHERE {where}"
+        names = (*_MEMBER_COLUMNS, "cluster_id")
+        return [Member(**dict(zip(names, row, strict=True))) for row in self.con.execute(sql, params).fetchall()]
 
-    def replace_clusters(self, blocks: Sequence[str], clusters: Sequence[Cluster]) -> None:
-        """Replace the clusters of ``blocks`` with ``clusters``, in one transaction."""
+    def fusion_changes(self) -> tuple[list[Member], set[str]]:
+        """What fusion has not seen: the events added or changed since the clusters were last written,
+        and the clusters that lost a member (removed or changed)."""
+        new = self._members("NOT EXISTS (SELECT 1 FROM cluster_members c WHERE c.article_id = f.article_id "
+                            "AND c.event_id = f.event_id AND c.fingerprint = f.fingerprint)", {}, with_cluster=False)
+        rows = self.con.execute("""SELECT DISTINCT c.cluster_id FROM cluster_members c WHERE NOT EXISTS (
+                                       SELECT 1 FROM fusion_members f WHERE f.article_id = c.article_id
+                                       AND f.event_id = c.event_id AND f.fingerprint = c.fingerprint)""").fetchall()
+        return new, {row[0] for row in rows}
+
+    def fused_members_near(self, members: Sequence[Member], *, days: int = 31) -> list[Member]:
+        """The already fused events in the blocks of ``members`` and within ``days`` of their dates,
+        each with its cluster."""
+        spans: dict[str, tuple[int, int]] = {}
+        for member in members:
+            if member.day is None:
+                continue
+            low, high = spans.get(member.block, (member.day, member.day))
+            spans[member.block] = (min(low, member.day), max(high, member.day))
+        if not spans:
+            return []
+        # day numbers as in datetime.date.toordinal(): DuckDB counts days from 1970-01-01 (ordinal 719163)
+        params = {"b": list(spans), "lo": [low - days - 719163 for low, _ in spans.values()],
+                  "hi": [high + days - 719163 for _, high in spans.values()]}
+        where = """EXISTS (SELECT 1 FROM (SELECT unnest($b) AS block, unnest($lo) AS lo, unnest($hi) AS hi) s
+                           WHERE s.block = f.block
+                             AND date_diff('day', DATE '1970-01-01', try_cast(left(f.date, 10) AS DATE))
+                                 BETWEEN s.lo AND s.hi)"""
+        return self._members(where, params, with_cluster=True)
+
+    def members_of(self, cluster_ids: Iterable[str]) -> list[Member]:
+        """The events of these clusters that are still stored as they were fused."""
+        ids = sorted(cluster_ids)
+        if not ids:
+            return []
+        return self._members("c.cluster_id IN (SELECT unnest($ids))", {"ids": ids}, with_cluster=True)
+
+    def replace_clusters(self, replaced: Iterable[str], clusters: Sequence[Cluster]) -> None:
+        """Delete the clusters ``replaced`` (ids) and write ``clusters``, in one transaction."""
+        old = sorted(replaced)
         cluster_rows: dict[str, list[Any]] = {c: [] for c in _CLUSTER_COLUMNS}
         member_rows: dict[str, list[Any]] = {c: [] for c in ("cluster_id", "block", "article_id", "event_id")}
         for found in clusters:
@@ -423,21 +453,23 @@ class Store:
                 member_rows["event_id"].append(member.event_id)
         try:
             self.con.execute("BEGIN TRANSACTION")
+            new_ids = cluster_rows["cluster_id"]
             for table in ("clusters", "cluster_members"):
-                self.con.execute(f"DELETE FROM {table} WHERE block IN (SELECT unnest($b))", {"b": list(blocks)})
-            if cluster_rows["cluster_id"]:
+                self.con.execute(f"DELETE FROM {table} WHERE cluster_id IN (SELECT unnest($ids))",
+                                 {"ids": [*old, *new_ids]})
+            if new_ids:
                 self._insert("clusters", cluster_rows)
                 self._insert("cluster_members", member_rows)
                 # the fingerprint is the view's, read back so that it is computed in one place
                 self.con.execute("""UPDATE cluster_members SET fingerprint = f.fingerprint FROM fusion_members f
                                     WHERE cluster_members.article_id = f.article_id
                                       AND cluster_members.event_id = f.event_id
-                                      AND cluster_members.block IN (SELECT unnest($b))""", {"b": list(blocks)})
+                                      AND cluster_members.cluster_id IN (SELECT unnest($ids))""", {"ids": new_ids})
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
-            raise StoreError(f"writing the clusters of {len(blocks)} blocks failed ({exc}); the previous "
-                             "clusters are kept", where=self.path) from exc
+            raise StoreError(f"writing {len(clusters)} clusters failed ({exc}); the previous clusters are kept",
+                             where=self.path) from exc
 
     def cluster_counts(self) -> tuple[int, int, int]:
         """Events, clusters, and clusters with more than one article."""
