@@ -29,7 +29,7 @@ _CONDITION_KEYS = frozenset((*_WORD_KEYS, "actor1_inter", "actor2_inter", "has_a
 _ENTRY_KEYS = frozenset({"lemmas", "pos", "family", "sub_event_type", "plover", "mode", "confidence",
                          "require", "exclude", "why"})
 _RULE_KEYS = frozenset({"when", "then", "sub_event_type", "plover", "mode", "no_acled", "drop", "why"})
-_TOP_KEYS = frozenset({"version", "acled", "acled_to_plover", "plover", "agents", "classes", "roles",
+_TOP_KEYS = frozenset({"version", "forms", "acled", "acled_to_plover", "plover", "agents", "classes", "roles",
                        "context", "modality", "family", "block", "trigger"})
 _POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN", "ADV", "AUX"})
 
@@ -134,6 +134,8 @@ class Lexicon:
     modality: Modality
     context_sentences: int
     context_families: frozenset[str]
+    forms: Mapping[str, str] = field(default_factory=dict)
+    """Word form → lemma, where the English models lemmatize wrongly ("raped" → "rap")."""
     sources: tuple[str, ...] = field(default=())
 
 
@@ -175,6 +177,7 @@ class _Builder:
         self.raw_triggers: list[tuple[str, dict[str, Any]]] = []
         self.raw_blocks: list[tuple[str, dict[str, Any]]] = []
         self.sources: list[str] = []
+        self.forms: dict[str, str] = {}
 
     def add(self, where: str, data: dict[str, Any], *, user: bool) -> None:
         unknown = set(data) - _TOP_KEYS
@@ -184,6 +187,8 @@ class _Builder:
         if not user:
             self.version = str(data.get("version", "?"))
         self.acled.update(_str_map(where, data.get("acled", {}), "acled"))
+        self.forms.update({form.lower(): lemma.lower()
+                           for form, lemma in _str_map(where, data.get("forms", {}), "forms").items()})
         for sub, pair in _table(where, data.get("acled_to_plover", {}), "acled_to_plover").items():
             if not isinstance(pair, list) or not 1 <= len(pair) <= 2:
                 raise _fail(where, f"acled_to_plover.{sub} must be [PLOVER type, mode]")
@@ -336,7 +341,7 @@ class _Builder:
             partitives=frozenset(self.partitives), idiom_objects=frozenset(self.idiom_objects),
             modality=Modality(**{name: mod.get(name, empty) for name in Modality.__slots__}),
             context_sentences=self.context_sentences, context_families=frozenset(self.context_families),
-            sources=tuple(self.sources))
+            forms=dict(self.forms), sources=tuple(self.sources))
 
 
 def _table(where: str, value: Any, key: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ triggers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -73,13 +73,15 @@ class _Context:
     def sentence_words(self, family: str | None) -> frozenset[str]:
         if family is not None and family in self.lexicon.context_families:
             if self.window is None:
-                self.window = self.lemmas | _following_lemmas(self.sent, self.lexicon.context_sentences)
+                self.window = self.lemmas | _following_lemmas(self.sent, self.lexicon.context_sentences,
+                                                             self.lexicon.forms)
             return self.window
         return self.lemmas
 
 
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
+def _lemma(token: Token, forms: Mapping[str, str]) -> str:
+    """The token's lemma, corrected by the lexicon's [forms] ("raped": the models say "rap")."""
+    return forms.get(token.lower_) or token.lemma_.lower()
 
 
 _NOT_WORDS = frozenset({"DATE", "TIME"})
@@ -87,17 +89,17 @@ _NOT_WORDS = frozenset({"DATE", "TIME"})
 _CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "parataxis", "cc", "csubj", "punct"})
 
 
-def _sentence_lemmas(sent: Span) -> frozenset[str]:
+def _sentence_lemmas(sent: Span, forms: Mapping[str, str]) -> frozenset[str]:
     words: set[str] = set()
     for token in sent:
         if token.ent_type_ in _NOT_WORDS:
             continue
-        words.add(token.lemma_.lower())
+        words.add(_lemma(token, forms))
         words.add(token.lower_)
     return frozenset(words)
 
 
-def _phrase_lemmas(token: Token, agent_token: Token | None) -> frozenset[str]:
+def _phrase_lemmas(token: Token, agent_token: Token | None, forms: Mapping[str, str]) -> frozenset[str]:
     """The words of the trigger's own phrase: its dependents, not those of other clauses, and its agent's."""
     words: set[str] = set()
     stack = [token] + ([agent_token] if agent_token is not None else [])
@@ -105,13 +107,13 @@ def _phrase_lemmas(token: Token, agent_token: Token | None) -> frozenset[str]:
         stack.append(token.head)  # "a drone attack killed", "killed in an attack": the governing verb
     while stack:
         current = stack.pop()
-        words.add(current.lemma_.lower())
+        words.add(_lemma(current, forms))
         words.add(current.lower_)
         stack.extend(child for child in current.children if child.dep_ not in _CLAUSE_DEPS and child.i != token.i)
     return frozenset(words)
 
 
-def _following_lemmas(sent: Span, count: int) -> frozenset[str]:
+def _following_lemmas(sent: Span, count: int, forms: Mapping[str, str]) -> frozenset[str]:
     """Lemmas of the ``count`` sentences before and after ``sent`` in the same paragraph."""
     words: set[str] = set()
     doc = sent.doc
@@ -120,14 +122,14 @@ def _following_lemmas(sent: Span, count: int) -> frozenset[str]:
         if index >= len(doc) or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
             break
         following = doc[index].sent
-        words |= _sentence_lemmas(following)
+        words |= _sentence_lemmas(following, forms)
         index = following.end
     index = sent.start
     for _ in range(count):
         if index <= 0 or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
             break
         preceding = doc[index - 1].sent
-        words |= _sentence_lemmas(preceding)
+        words |= _sentence_lemmas(preceding, forms)
         index = preceding.start
     return frozenset(words)
 
@@ -144,16 +146,17 @@ def _blocks(lexicon: Lexicon, lemmas: frozenset[str]) -> tuple[frozenset[str], b
     return frozenset(blocked), everything
 
 
-def _matches(token: Token, words: frozenset[str], partitives: frozenset[str] = frozenset()) -> bool:
+def _matches(token: Token, words: frozenset[str], lexicon: Lexicon) -> bool:
     """The phrase headed by ``token`` is one of ``words``: its lemma, word, or a compound/adjective's."""
-    if token.lemma_.lower() in words or token.lower_ in words:
+    if _lemma(token, lexicon.forms) in words or token.lower_ in words:
         return True
     if token.ent_type_ and f"ENT:{token.ent_type_}" in words:
         return True
     if token.pos_ == "PROPN" and "POS:PROPN" in words:
         return True
-    if (partitives and (token.lemma_.lower() in partitives or token.lower_ in partitives)
-            and any(_matches(obj, words) for prep, obj in prep_objects(token) if prep == "of")):
+    partitives = lexicon.partitives
+    if ((token.lemma_.lower() in partitives or token.lower_ in partitives)
+            and any(_matches(obj, words, lexicon) for prep, obj in prep_objects(token) if prep == "of")):
         return True  # "tons of aid", "a group of protesters"
     return any(child.dep_ in ("compound", "amod") and (child.lemma_.lower() in words or child.lower_ in words)
                for child in token.children)
@@ -164,6 +167,7 @@ class _Parts:
     """The parse around one trigger, read lazily."""
 
     token: Token
+    forms: Mapping[str, str]
     patient: Token | None = None
     _objects: list[Token] | None = None
     _agent: Token | None = None
@@ -173,7 +177,7 @@ class _Parts:
     @property
     def phrase(self) -> frozenset[str]:
         if self._phrase is None:
-            self._phrase = _phrase_lemmas(self.token, self.agent)
+            self._phrase = _phrase_lemmas(self.token, self.agent, self.forms)
         return self._phrase
 
     @property
@@ -195,13 +199,13 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
     token = parts.token
     if key == "object":
         words = condition.object
-        return None if words is None else any(_matches(obj, words, ctx.lexicon.partitives) for obj in parts.objects)
+        return None if words is None else any(_matches(obj, words, ctx.lexicon) for obj in parts.objects)
     if key == "pobj":
         words = condition.pobj
-        return None if words is None else any(_matches(obj, words) for _, obj in prep_objects(token))
+        return None if words is None else any(_matches(obj, words, ctx.lexicon) for _, obj in prep_objects(token))
     if key == "subject":
         words = condition.subject
-        return None if words is None else parts.agent is not None and _matches(parts.agent, words, ctx.lexicon.partitives)
+        return None if words is None else parts.agent is not None and _matches(parts.agent, words, ctx.lexicon)
     if key == "particle":
         words = condition.particle
         return None if words is None else any(child.dep_ == "prt" and child.lower_ in words
@@ -210,10 +214,10 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
         words = condition.modifier
         if words is None:
             return None
-        if any(child.dep_ in _MODIFIER_DEPS and (_lemma(child) in words or child.lower_ in words)
+        if any(child.dep_ in _MODIFIER_DEPS and (_lemma(child, ctx.lexicon.forms) in words or child.lower_ in words)
                for child in token.children):
             return True
-        return any(child.dep_ == "compound" and _lemma(child) in words
+        return any(child.dep_ == "compound" and _lemma(child, ctx.lexicon.forms) in words
                    for obj in parts.objects for child in obj.children)
     if key == "governor":
         words = condition.governor
@@ -222,12 +226,12 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
         head = token.head
         if head.i == token.i:
             return False
-        if _lemma(head) in words or head.lower_ in words:
+        if _lemma(head, ctx.lexicon.forms) in words or head.lower_ in words:
             return True
-        return head.pos_ == "ADP" and head.head.i != head.i and _lemma(head.head) in words
+        return head.pos_ == "ADP" and head.head.i != head.i and _lemma(head.head, ctx.lexicon.forms) in words
     if key == "target":
         words = condition.target
-        return None if words is None else parts.patient is not None and _matches(parts.patient, words, ctx.lexicon.partitives)
+        return None if words is None else parts.patient is not None and _matches(parts.patient, words, ctx.lexicon)
     if key == "phrase":
         words = condition.phrase
         return None if words is None else bool(words & parts.phrase)
@@ -333,7 +337,7 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
         return True, None
     lexicon = ctx.lexicon
     patient_token = patient(token, lexicon.idiom_objects)
-    parts = _Parts(token, patient_token)
+    parts = _Parts(token, lexicon.forms, patient_token)
     agent_token = parts.agent
     actor1 = ctx.actors.actor(agent_token, lexicon.partitives)
     actor2 = ctx.actors.actor(patient_token, lexicon.partitives)
@@ -367,7 +371,7 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
     if event_type is None and plover is None and mode is None:
         return True, None
     confidence += (0.05 * (actor1 is not None) + 0.05 * (actor2 is not None) - 0.08 * min(_depth(token), 4)
-                   - 0.03 * ctx.position)
+                   - 0.06 * ctx.position)
     confidence = round(min(0.99, max(0.05, confidence)), 3)
     pos = "verb" if token.pos_ in ("VERB", "AUX") else token.pos_.lower()
     label = sub if sub else f"PLOVER {plover}" if plover else f"no PLOVER type ({mode})"
@@ -408,17 +412,17 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
     >>> [c.sub_event_type for c in code_sentence(next(doc.sents), load_lexicon())]  # doctest: +SKIP
     ['Shelling/artillery/missile attack']
     """
-    triggers = lexicon.triggers
+    triggers, forms = lexicon.triggers, lexicon.forms
     found: list[tuple[Token, tuple[Entry, ...]]] = []
     for token in sent:
-        entries = triggers.get(token.lemma_.lower())
+        entries = triggers.get(_lemma(token, forms))
         if entries is None and token.lower_ != token.lemma_:
             entries = triggers.get(token.lower_)
         if entries is not None:
             found.append((token, entries))
     if not found:
         return []
-    lemmas = _sentence_lemmas(sent)
+    lemmas = _sentence_lemmas(sent, forms)
     blocked, blocked_all = _blocks(lexicon, lemmas)
     ctx = _Context(sent=sent, lexicon=lexicon, lemmas=lemmas, window=None, blocked=blocked,
                    blocked_all=blocked_all, actors=ActorIndex(sent, actors), position=_position(sent))
