@@ -140,6 +140,7 @@ def test_version_names_source_packages(gazetteer: Gazetteer) -> None:
     ("United States", (39.83, -98.58)),  # the geographic centre of the contiguous states, Lebanon, Kansas
     ("California", (37.17, -119.45)),  # its geographic centre, near North Fork
     ("Syria", (35.0, 38.5)),
+    ("New South Wales", (-32.16, 147.02)),  # its geographic centre, near Tottenham: its west has few towns
 ])
 def test_countries_and_provinces_sit_at_their_geographic_centre(gazetteer: Gazetteer, name: str,
                                                                 centre: tuple[float, float]) -> None:
@@ -147,6 +148,16 @@ def test_countries_and_provinces_sit_at_their_geographic_centre(gazetteer: Gazet
     best = max(gazetteer.lookup(name), key=lambda candidate: candidate.population)
     assert best.lat is not None and best.lon is not None
     assert haversine_km(best.lat, best.lon, *centre) < 161
+
+
+def test_area_centroid_is_not_drawn_towards_the_pole() -> None:
+    """A box from the equator to 60 N holds more land in its south: its centre lies under 30 N."""
+    from eventwire.gazetteer.build import _area_centroid, _ring_centroid
+
+    box = [(0.0, 0.0), (10.0, 0.0), (10.0, 60.0), (0.0, 60.0)]
+    assert _ring_centroid(box) == (30.0, 5.0)
+    centre = _area_centroid(box)
+    assert centre is not None and centre[1] == 5.0 and 25.0 < centre[0] < 26.0
 
 
 def test_open_rejects_non_index(tmp_path: Path) -> None:

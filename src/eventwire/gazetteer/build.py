@@ -12,10 +12,10 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
 * ``eventwire/data/abbreviations.toml`` — short forms of divisions and towns ("Calif.", "NSW", "D.C.");
 * ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain").
 
-Admin divisions carry no coordinates in the sources: their centre is the middle of the box that holds
-the central 98 % of their member places' latitudes and longitudes (a division with no member place takes
-its parent's centre). That is a geographic centre, not a population one: a population-weighted mean put
-California in Los Angeles' suburbs. Countries take the centroid of their
+Admin divisions carry no coordinates in the sources: a first-level division's centre is the middle of the
+box that holds all its member places, a second-level one's the box of the central 98 % of them (a division
+with no member place takes its parent's centre). That is a geographic centre, not a population one: a
+population-weighted mean put California in Los Angeles' suburbs. Countries take the area centroid of their
 largest polygon in countryinfo's outline (see :func:`_country_points`), or the town estimate.
 
 The file carries a ``version`` (:func:`gazetteer_version`) that goes into every record's
@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import math
 import os
 import sqlite3
 import time
@@ -44,7 +45,7 @@ from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 """Bump when the schema or the way names are keyed changes: the file name changes with it."""
 
 SCHEMA = """
@@ -111,7 +112,7 @@ def package_versions() -> dict[str, str]:
 
 
 def gazetteer_version() -> str:
-    """The version string of a freshly built index, e.g. ``"3-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1"``."""
+    """The version string of a freshly built index, e.g. ``"4-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1"``."""
     return "-".join([str(FORMAT), *(f"{name}{version}" for name, version in package_versions().items())])
 
 
@@ -168,12 +169,15 @@ def _read_tsv(package: str, *parts: str) -> Iterator[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
-def _centre(members: Sequence[_Row]) -> tuple[float, float, int] | None:
-    """The middle of the box holding the central 98 % of member latitudes and longitudes, and their population.
+def _centre(members: Sequence[_Row], trim: float = 0.01) -> tuple[float, float, int] | None:
+    """The middle of the box holding the central ``1 - 2 * trim`` of member latitudes and longitudes, and
+    their population.
 
     Trimming 1 % at each side keeps a far-off island or a mis-coded town from dragging the box; on the
     countries that countryinfo places, this estimate from towns alone is within 161 km of its point for
-    80 % of them (5 % trimmed: 78 %; a population-weighted mean: 68 %).
+    80 % of them (5 % trimmed: 78 %; a population-weighted mean: 68 %). First-level divisions are not
+    trimmed: the towns of a large province crowd into its south (Ontario, Queensland, New South Wales),
+    and the 1 % trimmed away are the few that mark its sparse north or west.
 
     >>> rows = [_Row(id=i, name="", lat=float(i), lon=10.0, feature_class="P", feature_code="PPL",
     ...              country_code="XX", population=i) for i in range(101)]
@@ -186,7 +190,7 @@ def _centre(members: Sequence[_Row]) -> tuple[float, float, int] | None:
     population = sum(member.population for member in members)
     lats = sorted(lat for lat, _ in points)
     lons = sorted(lon for _, lon in points)
-    low = int(0.01 * len(points))
+    low = int(trim * len(points))
     high = len(points) - 1 - low
     return (round((lats[low] + lats[high]) / 2, 5), round((lons[low] + lons[high]) / 2, 5), population)
 
@@ -194,8 +198,8 @@ def _centre(members: Sequence[_Row]) -> tuple[float, float, int] | None:
 def _country_points() -> dict[str, tuple[float, float]]:
     """A reference point for each country, by ISO alpha-2 code, from countryinfo's data files.
 
-    The point is the centroid of the country's largest polygon in countryinfo's outline when that
-    centroid lies inside it (the geographic centre: 39.5 N 99.1 W for the United States); otherwise,
+    The point is the area centroid of the country's largest polygon in countryinfo's outline when that
+    centroid lies inside it (the geographic centre: 38.9 N 98.9 W for the United States); otherwise,
     or without an outline, countryinfo's ``latlng``, a whole-degree point.
     """
     points: dict[str, tuple[float, float]] = {}
@@ -207,7 +211,7 @@ def _country_points() -> dict[str, tuple[float, float]]:
         if not code:
             continue
         ring = _largest_ring(info.get("geoJSON"))
-        centre = _ring_centroid(ring) if ring else None
+        centre = _area_centroid(ring) if ring else None
         latlng = info.get("latlng") or []
         if centre is not None and ring and _inside(centre, ring):
             points[str(code)] = centre
@@ -262,6 +266,23 @@ def _ring_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, float] |
         cx += (x1 + x2) * cross
         cy += (y1 + y2) * cross
     return round(cy / (6 * area), 5), round(cx / (6 * area), 5)
+
+
+def _area_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """The area centroid on the sphere of a ring of (lon, lat) pairs, as (lat, lon).
+
+    The ring is taken to the cylindrical equal-area plane (lon, sin lat) first: in plain degrees a square
+    degree near the pole counts as much land as one at the equator, which put the centre of China and
+    Russia 1–2° too far north.
+
+    >>> _area_centroid([(0.0, -10.0), (4.0, -10.0), (4.0, 10.0), (0.0, 10.0)])
+    (0.0, 2.0)
+    """
+    flat = [(lon, math.sin(math.radians(lat))) for lon, lat in ring]
+    centre = _ring_centroid(flat)
+    if centre is None:
+        return None
+    return round(math.degrees(math.asin(max(-1.0, min(1.0, centre[0])))), 5), centre[1]
 
 
 def _inside(point: tuple[float, float], ring: Sequence[tuple[float, float]]) -> bool:
@@ -377,7 +398,7 @@ class _Sources:
             for code, entry in self.admins.items():
                 if bool(code[2]) != bool(level):
                     continue
-                centre = _centre(members.get(code, []))
+                centre = _centre(members.get(code, []), trim=0.01 if level else 0.0)
                 if centre is None:
                     parent = self.admins.get((code[0], code[1], ""))
                     if parent is not None and parent.lat is not None:
