@@ -24,7 +24,16 @@ from pathlib import Path
 
 from eventwire.actors import load_actors
 from eventwire.fusion import Member, actor_matcher, cluster, fuse
-from eventwire.records import Article, Event, EventActor, EventLocation, SentenceSpan, Source, Trigger, content_id
+from eventwire.records import (
+    Article,
+    Event,
+    EventActor,
+    EventLocation,
+    SentenceSpan,
+    Source,
+    Trigger,
+    content_id,
+)
 from eventwire.store import Store
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -192,7 +192,7 @@ def test_fuse_in_random_increments_equals_fusing_at_once(tmp_path: Path) -> None
             order = articles[:]
             rng.shuffle(order)
             while order:
-                chunk, order = order[:rng.randint(1, 9)], order
+                chunk = order[:rng.randint(1, 9)]
                 order = order[len(chunk):]
                 _write(steps, chunk)
                 fuse(steps, table)

@@ -38,10 +38,11 @@ def test_ingest_sniffs_html_behind_a_txt_suffix(tmp_path: Path) -> None:
 def test_ingest_sniffs_jsonl_without_suffix(tmp_path: Path) -> None:
     path = tmp_path / "export"
     path.write_text(json.dumps({"id": "n1", "text": STORY, "date": "2020-01-02", "title": "T",
-                                "url": "https://example.org/1"}) + "\n", encoding="utf-8")
+                                "url": "https://example.org/1", "publisher": "ahram"}) + "\n", encoding="utf-8")
     [doc] = _items(path)
     assert isinstance(doc, Document)
     assert (doc.doc_id, doc.date, doc.title, doc.source.url) == ("n1", "2020-01-02", "T", "https://example.org/1")
+    assert doc.publisher == "ahram"  # fusion counts distinct publishers
     assert doc.source.path == f"{path}:1" and doc.source.format == "jsonl"
 
 

@@ -1,8 +1,9 @@
 """The ingest stage: files, folders, globs and stdin become raw :class:`Document` records.
 
 Formats are sniffed from the content (the suffix only breaks ties): plain text, HTML, WARC (plain or
-gzipped; response records holding HTML), JSONL (``{"id", "text"|"html", "date", "url", "title"}`` per
-line) and CSV (a ``text``, ``body``, ``content`` or ``html`` column). Encodings are detected with
+gzipped; response records holding HTML), JSONL (``{"id", "text"|"html", "date", "url", "title",
+"publisher"}`` per line) and CSV (a ``text``, ``body``, ``content`` or ``html`` column, the same optional
+columns). Encodings are detected with
 charset-normalizer. Nothing bad stops a run: :func:`ingest` yields a :class:`Problem` naming the file
 (and line or record) for each input it cannot use, and goes on with the rest.
 """
@@ -200,7 +201,7 @@ def input_hash(document: Document) -> str:
     """Hash of a document's raw content and input metadata: a re-run skips inputs it has seen."""
     digest = hashlib.sha256()
     for part in (document.content, document.doc_id or "", document.date or "", document.title or "",
-                 document.source.url or ""):
+                 document.source.url or "", document.publisher or ""):
         digest.update(part.encode("utf-8", errors="surrogatepass"))
         digest.update(b"\x00")
     return digest.hexdigest()[:24]
@@ -286,6 +287,7 @@ def _row_document(row: Any, *, where: str, fmt: str) -> Document:
         doc_id=None if doc_id in (None, "") else str(doc_id),
         date=_str_or_none(row.get("date") or row.get("published")),
         title=_str_or_none(row.get("title")),
+        publisher=_str_or_none(row.get("publisher") or row.get("site_name") or row.get("outlet")),
     )
 
 

@@ -125,7 +125,7 @@ def to_article(document: Document, extractor: Extractor) -> Article:
         text=cleaned.text,
         title=cleaned.title or document.title,
         authors=cleaned.authors,
-        publisher=cleaned.publisher,
+        publisher=document.publisher or cleaned.publisher,  # what the input declares beats a guess from the page
         published=cleaned.published or document.date,
         sections=cleaned.sections,
         removed=cleaned.removed,

@@ -37,8 +37,8 @@ class Source:
 class Document:
     """One raw article as ingest found it, before cleaning.
 
-    ``content`` is plain text or HTML (``is_html``). ``doc_id``, ``date``, ``title`` and ``url`` are what
-    the input itself said (JSONL/CSV fields, WARC headers), ``None`` where it said nothing.
+    ``content`` is plain text or HTML (``is_html``). ``doc_id``, ``date``, ``title``, ``publisher`` and
+    ``url`` are what the input itself said (JSONL/CSV fields, WARC headers), ``None`` where it said nothing.
     """
 
     source: Source
@@ -47,6 +47,7 @@ class Document:
     doc_id: str | None = None
     date: str | None = None
     title: str | None = None
+    publisher: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
