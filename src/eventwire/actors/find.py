@@ -71,8 +71,11 @@ class _Finder:
         self.doc = doc
         self.table = table
         self.words = _words(doc)
-        self.sentence_starts = [sent.start_char for sent in doc.sents]
-        self.places = [p for p in places if p.country and not _sponsor(doc.text, p)]
+        sentences = [(sent.start, sent.end, sent.start_char) for sent in doc.sents]
+        self.sentence_starts = [char for _, _, char in sentences]
+        self.sentence_tokens = [(start, end) for start, end, _ in sentences]
+        self.text = doc.text  # Doc.text joins every token on each call: read it once
+        self.places = [p for p in places if p.country and not _sponsor(self.text, p)]
         self.actor_countries: list[tuple[int, str]] = []
         self.civilians = next((a for a in table.agents if a.inter == 7), None)
         self.sentence_countries: dict[int, Counter[str]] = {}
@@ -90,6 +93,10 @@ class _Finder:
                 continue
             index = self._sentence(place.start)
             self.sentence_countries.setdefault(index, Counter())[str(place.country)] += 1
+
+    def sentence_of(self, char: int) -> tuple[int, int]:
+        """Token bounds of the sentence holding character ``char`` (``Span.sent`` walks the doc each time)."""
+        return self.sentence_tokens[max(self._sentence(char), 0)]
 
     def _sentence(self, char: int) -> int:
         return bisect_right(self.sentence_starts, char) - 1
@@ -165,7 +172,11 @@ class _Finder:
         found: list[_Mention] = []
         i = 0
         total = len(words.folded)
+        first_cased, first_folded = self.table.first_words
         while i < total:
+            if words.folded[i] not in first_folded and words.cased[i] not in first_cased:
+                i += 1
+                continue
             named = self._named(i)
             if named is not None:
                 length, actor = named
@@ -252,7 +263,7 @@ class _Finder:
         return actors
 
     def _actor(self, mention: _Mention, start: int, end: int, earlier: list[Actor]) -> Actor | None:
-        text = self.doc.text[start:end]
+        text = self.text[start:end]
         if mention.kind == "anaphor" and mention.anaphor is not None:
             antecedent = self._antecedent(mention.anaphor, start, earlier)
             if antecedent is not None:
@@ -261,7 +272,7 @@ class _Finder:
             if mention.agent is None:
                 return None
             start = self.doc[self.words.tokens[mention.start + 1]].idx
-            text = self.doc.text[start:end]
+            text = self.text[start:end]
             mention = _Mention(mention.start + 1, mention.end, "generic", agent=mention.agent)
         if mention.actor is not None:
             actor = mention.actor
@@ -362,7 +373,7 @@ def find(doc: Doc, table: ActorTable, places: Sequence[Place]) -> tuple[Actor, .
     actors = finder.resolve(mentions)
     from eventwire.actors.persons import entity_actors
 
-    actors.extend(entity_actors(doc, table, actors, places, finder.context_country))
+    actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of))
     actors.sort(key=lambda a: (a.start, a.end))
     return tuple(actors)
 

@@ -40,17 +40,18 @@ def _trimmed(span: Span) -> tuple[int, int]:
 class _Persons:
     """Persons of one article: title, affiliation and country, and the full name of a surname alone."""
 
-    def __init__(self, doc: Doc, table: ActorTable, found: Sequence[Actor],
-                 context: Callable[[int], str | None]) -> None:
+    def __init__(self, doc: Doc, text: str, table: ActorTable, found: Sequence[Actor],
+                 sentence_of: Callable[[int], tuple[int, int]]) -> None:
         self.doc = doc
         self.table = table
         self.found = [a for a in found if a.kind in ("named", "generic") and a.inter is not None]
-        self.context = context
+        self.sentence_of = sentence_of
+        self.text = text
         self.known: dict[str, Actor] = {}
 
     def actor(self, span: Span) -> Actor:
         start, end = _trimmed(span)
-        text = self.doc.text[start:end]
+        text = self.text[start:end]
         parts = text.split()
         earlier = self.known.get(parts[-1]) if parts else None
         if earlier is not None and (len(parts) == 1 or earlier.name == text):
@@ -70,15 +71,15 @@ class _Persons:
         return actor
 
     def _window(self, span: Span) -> tuple[int, int]:
-        sentence = span.sent
-        before = max(sentence.start, span.start - _WINDOW_BEFORE)
+        sentence_start, sentence_end = self.sentence_of(span.start_char)
+        before = max(sentence_start, span.start - _WINDOW_BEFORE)
         for index in range(span.start - 1, before - 1, -1):
             if self.doc[index].text in _BARRIERS:
                 before = index + 1
                 break
         after = span.end
-        if after < sentence.end and self.doc[after].text == ",":
-            after = min(sentence.end, after + _WINDOW_AFTER)
+        if after < sentence_end and self.doc[after].text == ",":
+            after = min(sentence_end, after + _WINDOW_AFTER)
             for index in range(span.end + 1, after):
                 if self.doc[index].text in (",", ".", ";", "\"", "“", "”") or self.doc[index].pos_ == "VERB":
                     after = index
@@ -116,32 +117,33 @@ class _Persons:
         return sector, country, affiliation
 
 
-def entity_actors(doc: Doc, table: ActorTable, found: Sequence[Actor], places: Sequence[Place],
-                  context: Callable[[int], str | None]) -> list[Actor]:
+def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor], places: Sequence[Place],
+                  sentence_of: Callable[[int], tuple[int, int]]) -> list[Actor]:
     """Persons, and organisations or groups the scan did not find, as actors (see the module doc)."""
     taken = _spans(found)
     place_spans = [(p.start, p.end) for p in places]
-    persons = _Persons(doc, table, found, context)
+    persons = _Persons(doc, text, table, found, sentence_of)
+    whole = persons.text
     actors: list[Actor] = []
     for span in doc.ents:
         label = span.label_
         if label == "PERSON":
             start, end = _trimmed(span)
             if start < end and not _overlaps(start, end, taken) and not _overlaps(start, end, place_spans) \
-                    and _person_name(doc.text[start:end], doc.text[max(start - 1, 0):start]):
+                    and _person_name(whole[start:end], whole[max(start - 1, 0):start]):
                 actors.append(persons.actor(span))
             continue
         if label not in ("ORG", "NORP", "GPE"):
             continue
         start, end = _trimmed(span)
-        if doc.text[start:end] in persons.known and not _overlaps(start, end, taken):
+        if whole[start:end] in persons.known and not _overlaps(start, end, taken):
             actors.append(persons.actor(span))
             continue
         if label == "GPE":
             continue
         if start >= end or _overlaps(start, end, taken) or _overlaps(start, end, place_spans):
             continue
-        text = doc.text[start:end]
+        text = whole[start:end]
         if fold(text) in table.not_actors or not any(c.isalpha() for c in text):
             continue
         if label == "NORP" and not _norp_party(span):

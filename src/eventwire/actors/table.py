@@ -157,6 +157,8 @@ class ActorTable:
     not_before: frozenset[str] = frozenset()
     crowds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """``protest_verbs``, ``protest_nouns``, ``protest_support``, ``riot_verbs``: lemmas (see actor_generic.toml)."""
+    first_words: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """(cased, folded) words that start some key of the lookups: a scan skips every other word at once."""
     by_key: Mapping[str, str] = field(default_factory=dict)
     """Folded alias (see :func:`fold`) → canonical name, for :func:`eventwire.actors.same_actor`."""
 
@@ -362,6 +364,10 @@ def build_table(users: Sequence[tuple[str | None, list[NamedActor]]]) -> ActorTa
         _add_alias(table, actor.name.split(": ", 1)[-1], actor)
         by_key.setdefault(fold(actor.name.split(": ", 1)[-1]), actor.name)
     object.__setattr__(table, "by_key", by_key)
+    object.__setattr__(table, "first_words", (
+        frozenset(table.named_cased.lengths) | frozenset(table.country_cased.lengths),
+        frozenset(table.named_folded.lengths) | frozenset(table.country_folded.lengths)
+        | frozenset(table.agent_words.lengths) | frozenset(table.anaphor_words.lengths)))
     return table
 
 
