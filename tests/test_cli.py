@@ -241,3 +241,73 @@ def test_a_missing_user_alias_file_is_a_usage_error(tmp_path: Path) -> None:
     story.write_text(STORIES[0], encoding="utf-8")
     result = _cli("extract", str(story), "--actors", str(tmp_path / "mine.toml"))
     assert result.returncode == 2 and "mine.toml" in result.stderr
+
+
+def _event_db(tmp_path: Path) -> str:
+    from test_store import event_store
+
+    db = str(tmp_path / "events.duckdb")
+    with event_store() as memory:
+        articles = [a for a in (memory.article(i) for i in
+                                [r[0] for r in memory.con.execute("SELECT id FROM articles").fetchall()]) if a]
+    from eventwire.store import Store
+
+    with Store(db) as store:
+        store.write(articles, inputs=[], run_id="r1")
+    return db
+
+
+def test_events_lists_filtered_events_as_table_csv_and_json(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db = _event_db(tmp_path)
+    assert main(["events", "--db", db, "--country", "SY"]) == 0
+    table = capsys.readouterr().out
+    assert "Shelling/artillery/missile attack" in table and "Mosul" not in table and "shelled" in table
+    assert main(["events", "--db", db, "--type", "Attack", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("date,event_type,sub_event_type,actor1,actor2,location,country,lat,lon,fatalities,"
+                        "article_id,trigger")
+    assert len(lines) == 3 and lines[1].startswith("2020-06-10,Violence against civilians,Attack,")
+    assert main(["events", "--db", db, "--near", "36.0,43.0,50", "--format", "json"]) == 0
+    (event,) = json.loads(capsys.readouterr().out)
+    assert event["location"]["name"] == "Mosul" and event["trigger"]["text"] == "attacked"
+    assert main(["events", "--db", db, "--actor", "nobody", "--since", "2019-01-01"]) == 0
+    assert capsys.readouterr().out.strip() == "(none)"
+
+
+@pytest.mark.parametrize("args", [["--near", "36,43"], ["--near", "north,43,5"], ["--near", "95,43,5"],
+                                  ["--since", "2019/01/01"], ["--format", "xml"]])
+def test_events_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:
+    db = _event_db(tmp_path)
+    try:
+        code = main(["events", "--db", db, *args])
+    except SystemExit as exc:  # argparse's own usage errors
+        code = int(exc.code or 0)
+    assert code == 2
+
+
+def test_events_without_a_database_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["events", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "eventwire run" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_eval_events_on_a_small_gold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI scores an ACLED-style gold file (written here) and prints the figures and the confusions."""
+    gold = tmp_path / "events.jsonl"
+    row = {"id": "e1", "text": "On 3 May 2022, Syrian government forces shelled the city of Idlib in Syria.",
+           "date_anchor": None,
+           "gold": {"event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
+                    "actor1": "Military Forces of Syria (2000-)", "actor2": None, "inter1": 1, "inter2": None,
+                    "location": {"name": "Idlib", "country": "Syria", "lat": 35.93, "lon": 36.63},
+                    "date": "2022-05-03", "time_precision": 1, "fatalities": 0}}
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    errors = tmp_path / "misses.jsonl"
+    assert main(["eval", str(gold), "--task", "events", "--errors", str(errors)]) == 0
+    captured = capsys.readouterr()
+    scores = json.loads(captured.out)
+    assert scores["dataset"] == "acled" and scores["records"] == 1
+    assert scores["date_exact"] == 1.0 and scores["country"] == 1.0
+    assert "Shelling/artillery/missile attack" in scores["confusion"] and "confusion" in captured.err
+    assert errors.is_file()
+    assert main(["eval", str(tmp_path / "missing.jsonl"), "--task", "events"]) == 1

@@ -62,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="the file to write (replaced if it exists)")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
 
+    p = commands.add_parser("events", help="list the events in the store, filtered")
+    p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
+    p.add_argument("--country", help="the location's country name or code (Syria, SY)")
+    p.add_argument("--type", help="an ACLED event type or sub-event type, or a PLOVER type")
+    p.add_argument("--actor", help="part of the name of actor 1 or 2 (case-insensitive)")
+    p.add_argument("--since", help="first date, YYYY-MM-DD")
+    p.add_argument("--until", help="last date, YYYY-MM-DD (inclusive)")
+    p.add_argument("--near", metavar="LAT,LON,KM", help="within KM kilometres of the point LAT,LON")
+    p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     p = commands.add_parser("articles", help="list the articles in the store")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
     p.add_argument("--limit", type=int, default=50)
@@ -83,11 +94,16 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("eval", help="score against a gold file from ../shared/data")
     p.add_argument("gold", type=Path, metavar="GOLD.jsonl")
-    p.add_argument("--task", choices=("clean", "places", "times", "quotes"), required=True,
+    p.add_argument("--task", choices=("clean", "places", "times", "quotes", "events"), required=True,
                    help="clean: body F1 and title; places: resolution given the gold spans, and the whole "
                         "path (finding and resolving); times: TempEval-3 span F1 and value accuracy; "
-                        "quotes: quote-span F1 and speaker accuracy")
-    p.add_argument("--gazetteer", type=Path, help="places: the index file (default: the cached one)")
+                        "quotes: quote-span F1 and speaker accuracy; events: ACLED/CASE/PLOVER types, actors, "
+                        "dates, fatalities and locations of each text's main event")
+    p.add_argument("--gazetteer", type=Path, help="places, events: the index file (default: the cached one)")
+    p.add_argument("--actors", type=Path, help="events: your own actor alias file (TOML)")
+    p.add_argument("--triggers", type=Path, help="events: your own event trigger file (TOML)")
+    p.add_argument("--errors", type=Path, help="events: also write every text with a miss to this file "
+                                               "(JSON lines)")
     return parser
 
 
@@ -144,6 +160,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 1 if summary.failed else 0
     if args.command == "articles":
         return _articles(args, config.db)
+    if args.command == "events":
+        return _events(args, config.db)
     if args.command == "export":
         from eventwire.export import export
 
@@ -170,6 +188,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 scores["gazetteer"] = gazetteer.version
             print(json.dumps(scores, indent=2))
             return 0
+        if args.task == "events":
+            return _eval_events(args, config)
         if args.task in ("times", "quotes"):
             from eventwire.evaluate_quotes import evaluate_quotes
             from eventwire.evaluate_times import evaluate_times
@@ -294,6 +314,107 @@ def _articles(args: argparse.Namespace, db: str) -> int:
               f"{(row['publisher'] or '-')[:18]:<18}  {(row['title'] or '-')[:70]}")
     return 0
 
+
+
+_EVENT_COLUMNS = ("date", "event_type", "sub_event_type", "actor1", "actor2", "location", "country", "lat", "lon",
+                  "fatalities", "article_id", "trigger")
+
+
+def _near(value: str | None) -> tuple[float, float, float] | None:
+    """``LAT,LON,KM`` read, or a usage error saying what is wrong."""
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        lat, lon, km = (float(part) for part in parts)
+    except ValueError as exc:
+        raise UsageError(f"--near must be LAT,LON,KM (e.g. 36.2,37.1,50), not {value!r}") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and km >= 0):
+        raise UsageError(f"--near {value!r}: latitude must be within ±90, longitude within ±180, km ≥ 0")
+    return lat, lon, km
+
+
+def _event_row(event: dict[str, Any]) -> dict[str, Any]:
+    """The flat row of one stored event: the table and CSV columns."""
+    place = event.get("location") or {}
+    return {"date": event.get("date"), "event_type": event.get("event_type"),
+            "sub_event_type": event.get("sub_event_type"),
+            "actor1": (event.get("actor1") or {}).get("name"), "actor2": (event.get("actor2") or {}).get("name"),
+            "location": place.get("name"), "country": place.get("country"), "lat": place.get("lat"),
+            "lon": place.get("lon"), "fatalities": event.get("fatalities"), "article_id": event.get("article_id"),
+            "trigger": (event.get("trigger") or {}).get("text")}
+
+
+def _events(args: argparse.Namespace, db: str) -> int:
+    import csv
+    import datetime
+
+    near = _near(args.near)
+    for flag in ("since", "until"):
+        value = getattr(args, flag)
+        try:
+            if value is not None:
+                datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise UsageError(f"--{flag} must be YYYY-MM-DD, not {value!r}") from exc
+    with Store(db, read_only=True) as store:
+        found = store.events(country=args.country, event_type=args.type, actor=args.actor, since=args.since,
+                             until=args.until, near=near, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return 0
+    rows = [_event_row(event) for event in found]
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=_EVENT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    if not rows:
+        print("(none)")
+        return 0
+    print(f"{'date':<10}  {'event_type':<26}  {'sub_event_type':<34}  {'actor1':<24}  {'actor2':<24}  "
+          f"{'location':<28}  {'dead':>4}  {'article':<12}  trigger")
+    for row in rows:
+        where = f"{row['location'] or '-'}, {row['country'] or '-'}"
+        dead = "-" if row["fatalities"] is None else str(row["fatalities"])
+        print(f"{row['date'] or '-':<10}  {(row['event_type'] or '-')[:26]:<26}  "
+              f"{(row['sub_event_type'] or '-')[:34]:<34}  {(row['actor1'] or '-')[:24]:<24}  "
+              f"{(row['actor2'] or '-')[:24]:<24}  {where[:28]:<28}  {dead:>4}  {str(row['article_id'])[:12]:<12}  "
+              f"{row['trigger'] or '-'}")
+    return 0
+
+
+def _eval_events(args: argparse.Namespace, config: Any) -> int:
+    from eventwire.evaluate_events import evaluate_events
+    from eventwire.parse import load_model
+    from eventwire.pipeline import open_gazetteer
+
+    if not args.gold.is_file():  # before opening the gazetteer, whose first use builds it (~25 s)
+        raise EvaluationError("gold file not found; the development sets live in ../shared/data",
+                              where=str(args.gold))
+    with open_gazetteer(config) as gazetteer:
+        scores = evaluate_events(args.gold, load_model(config.model), gazetteer, config=config,
+                                 keep_errors=args.errors is not None)
+    errors = scores.pop("errors", [])
+    if args.errors is not None:
+        with args.errors.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(error, ensure_ascii=False) + "\n" for error in errors)
+    print(json.dumps(scores, indent=2))
+    if scores.get("confusion"):  # the same matrix, for reading
+        print(_confusion_table(scores["confusion"]), file=sys.stderr)
+    return 0
+
+
+def _confusion_table(confusion: dict[str, dict[str, int]]) -> str:
+    """The confusion matrix as text: one row per gold label, its predictions most frequent first."""
+    lines = ["confusion (gold -> predicted: count), most frequent first"]
+    for gold in sorted(confusion, key=lambda g: -sum(confusion[g].values())):
+        row = confusion[gold]
+        total = sum(row.values())
+        right = row.get(gold, 0)
+        others = ", ".join(f"{got} {n}" for got, n in sorted(row.items(), key=lambda kv: -kv[1]) if got != gold)
+        lines.append(f"  {gold} ({right}/{total} right){': ' + others if others else ''}")
+    return "\n".join(lines)
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
