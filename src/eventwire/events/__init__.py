@@ -62,12 +62,14 @@ def code_events(doc: Doc, *, actors: Sequence[Actor] = (), places: Sequence[Plac
 
     lexicon = lexicon if lexicon is not None else _packaged_lexicon()
     coded: list[tuple[Span, Sequence[CodedMention]]] = []
-    for sent in _sentences(doc, sections):
+    sentences = _sentences(doc, sections)
+    for sent in sentences:
         found = code_sentence(sent, lexicon, actors=[a for a in actors if sent.start_char <= a.start
                                                      and a.end <= sent.end_char])
         if found:
             coded.append((sent, found))
-    return assemble(doc, coded, actors=actors, places=places, times=times, amounts=amounts, published=published)
+    return assemble(doc, coded, actors=actors, places=places, times=times, amounts=amounts, published=published,
+                    sentences=sentences)
 
 
 @lru_cache(maxsize=1)

@@ -201,8 +201,7 @@ def _conjoined(doc: Doc, actor: Actor, actors: Sequence[Actor]) -> list[Actor]:
 
 def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Actor], places: Sequence[Place],
              times: Sequence[TimeRef], amounts: Sequence[Amount], published: str | None,
-             following: Span | None) -> Mention:
-    text = doc.text
+             following: Span | None, text: str) -> Mention:
     location = event_location(places, sent.start_char, sent.end_char)
     pinned_place = location is not None and any(
         sent.start_char <= p.start and p.end <= sent.end_char and p.lat is not None for p in places)
@@ -345,7 +344,7 @@ def merge_mentions(mentions: Sequence[Mention]) -> list[Event]:
 
 def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, actors: Sequence[Actor] = (),
              places: Sequence[Place] = (), times: Sequence[TimeRef] = (), amounts: Sequence[Amount] = (),
-             published: str | None = None) -> tuple[Event, ...]:
+             published: str | None = None, sentences: Sequence[Span] | None = None) -> tuple[Event, ...]:
     """The events of an article from the coded triggers of each of its sentences.
 
     Args:
@@ -353,6 +352,7 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
         coded: each sentence with what the classifier coded in it (sentences without a type are skipped).
         actors, places, times, amounts: the other stages' output for the article.
         published: the article's date, ``YYYY-MM-DD``, or ``None``.
+        sentences: every sentence of the article in order, when the caller has them (else ``doc.sents``).
 
     Returns:
         The events, merged across sentences, in text order of their first mention.
@@ -361,7 +361,8 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     ()
     """
     usable = event_places(doc, places, actors)
-    sentences = list(doc.sents)
+    text = doc.text  # built from the tokens on every access: once per article
+    sentences = list(sentences if sentences is not None else doc.sents)
     reporting = {sent.start_char for sent, items in coded
                  if any(item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS
                         for item in items)}
@@ -369,7 +370,7 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     following = {s.start_char: sentences[i + 1] for i, s in enumerate(sentences[:-1])
                  if sentences[i + 1].start_char not in reporting}
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
-                         published=published, following=following.get(sent.start_char))
+                         published=published, following=following.get(sent.start_char), text=text)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]
     return tuple(merge_mentions(mentions))
