@@ -59,6 +59,8 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert not compatible(BASE, other(country_code="IQ"), same)
     assert not compatible(BASE, other(article_id="a1"), same)  # two events of one article stay two
     assert not compatible(BASE, other(date=None), same)
+    assert not compatible(BASE, other(lat=None, lon=None), same)  # nowhere: never merged
+    assert not compatible(BASE, other(lat=35.0, geo_precision=3, date="2019-03-20", time_precision=2), same)
 
 
 def test_cluster_lists_support_and_disagreements() -> None:

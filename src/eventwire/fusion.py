@@ -6,10 +6,12 @@ Two events (of different articles) report the same happening when all of these h
 * **actors** — actor1 with actor1 and actor2 with actor2 name the same actor (canonical names or
   aliases, :func:`eventwire.actors.same_actor`), or crosswise for battles (a clash between A and B is one
   between B and A); an unknown or unidentified actor blocks nothing;
-* **place** — the same country, and where both have coordinates, within a radius set by the coarser
-  geo_precision (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town, 150 km for a region);
+* **place** — the same country, and within a radius set by the coarser geo_precision
+  (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town, 150 km for a region);
 * **date** — within a window set by the coarser time_precision (:data:`WINDOW_DAYS`: a day either way
-  for two days — reports disagree by one — a week, a month).
+  for two days — reports disagree by one — a week, a month);
+* and not both vague: a region (geo_precision 3) and a week or a month (time_precision 2 or 3) together
+  do not name one happening. An event without a date or a located place is never merged.
 
 A cluster is a connected component of that relation. Components depend only on the set of events, so
 fusion is deterministic and independent of input order and repetition, and an incremental
@@ -44,9 +46,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FIELDS", "RADIUS_KM", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
+__all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
+RULES_VERSION = "2"
+"""The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
 WINDOW_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
@@ -183,15 +187,16 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     if a.sub_event_type and b.sub_event_type and a.sub_event_type != b.sub_event_type:
         return False
     day_a, day_b = a.day, b.day
-    if day_a is None or day_b is None:
+    if day_a is None or day_b is None or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return False
     coarser_time = max(a.time_precision or 1, b.time_precision or 1)
+    coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
+    if coarser_time > 1 and coarser_place > 2:
+        return False  # a region and a week or month: too vague together to name one happening
     if abs(day_a - day_b) > WINDOW_DAYS.get(coarser_time, _LONGEST_WINDOW):
         return False
-    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
-        coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
-        if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
-            return False
+    if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
+        return False
     straight = _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same)
     crossed = a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same)
     return straight or crossed
@@ -314,8 +319,11 @@ def _neighbour_clusters(new: Sequence[Member], fused: Sequence[Member],
     return found
 
 
-def fuse(store: Store, table: ActorTable) -> FusionSummary:
+def fuse(store: Store, table: ActorTable, *, rebuild: bool = False) -> FusionSummary:
     """Bring the store's clusters up to date with its events, incrementally and exactly.
+
+    With ``rebuild``, or when the store's clusters were made by other rules (:data:`RULES_VERSION`),
+    every event is clustered again.
 
     Only what changed is clustered again: the new (or changed) events, the clusters they are
     compatible with, and the clusters that lost (or changed) a member. That gives what clustering
@@ -328,6 +336,9 @@ def fuse(store: Store, table: ActorTable) -> FusionSummary:
     ...     fuse(store, load_actors()).clusters
     0
     """
+    if rebuild or store.meta("fusion_rules") != RULES_VERSION:
+        store.clear_clusters()
+        store.set_meta("fusion_rules", RULES_VERSION)
     new, affected = store.fusion_changes()
     if new or affected:
         same = actor_matcher(table)

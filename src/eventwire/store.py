@@ -471,6 +471,19 @@ class Store:
             raise StoreError(f"writing {len(clusters)} clusters failed ({exc}); the previous clusters are kept",
                              where=self.path) from exc
 
+    def clear_clusters(self) -> None:
+        """Forget every cluster (the next fusion clusters every event again)."""
+        self.con.execute("DELETE FROM cluster_members")
+        self.con.execute("DELETE FROM clusters")
+
+    def meta(self, key: str) -> str | None:
+        """A value of the store's ``meta`` table."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def cluster_counts(self) -> tuple[int, int, int]:
         """Events, clusters, and clusters with more than one article."""
         row = self.con.execute("""SELECT (SELECT count(*) FROM cluster_members), count(*),
