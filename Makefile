@@ -29,11 +29,14 @@ eval: $(STAMP)  ## accuracy figures on ../shared/data
 	$(BIN)/python bench/quotes_eval.py
 	$(BIN)/python bench/checks_eval.py
 	$(BIN)/python bench/checks_eval.py --corpus ../shared/data/seed/baghuz.txt --show --no-gate
+	$(BIN)/python bench/fusion_eval.py
 
-bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl; gazetteer load and lookups
+bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl; gazetteer; exports; fusion
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/stages_speed.py
 	$(BIN)/python bench/gazetteer_speed.py
+	$(BIN)/python bench/export_speed.py
+	$(BIN)/python bench/fusion_speed.py
 
 # The environment: pinned, hash-checked dependencies from requirements.lock, then eventwire itself.
 $(STAMP): requirements.lock pyproject.toml
