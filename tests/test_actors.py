@@ -227,3 +227,28 @@ def test_find_actors_reference_article(nlp: Language) -> None:
     assert any(a.name and a.name.startswith("Islamic State") and a.inter == 2 for a in found)
     assert {"Mike Pompeo", "Mustafa Bali", "Kino Gabriel"} <= names
     assert all(text[a.start:a.end] == a.text for a in found)
+
+
+@pytest.mark.model
+def test_find_actors_terror_group_skips_non_jihadist_antecedent(nlp: Language) -> None:
+    text = "The Islamic State lost the town to the SDF after a long siege. The terror group fled east."
+    assert by_text(actors_of(nlp, text), "The terror group").name == "Islamic State (Syria)"
+
+
+@pytest.mark.model
+def test_find_actors_violent_crowd_is_rioters(nlp: Language) -> None:
+    text = "In Lima, a group of street vendors attacked two inspectors with stones."
+    found = actors_of(nlp, text, (place("Lima", text, "Peru", "PE"),))
+    assert by_text(found, "street vendors").name == "Rioters (Peru)"
+
+
+@pytest.mark.model
+def test_find_actors_demonym_noun_is_civilian(nlp: Language) -> None:
+    found = actors_of(nlp, "Soldiers demolished a house that belonged to a Palestinian.")
+    assert by_text(found, "Palestinian").name == "Civilians (Palestinian Territory)"
+
+
+@pytest.mark.model
+def test_find_actors_likeness_is_no_party(nlp: Language) -> None:
+    found = actors_of(nlp, "The group is finished as a standing army, officials said.")
+    assert "army" not in [a.text for a in found]

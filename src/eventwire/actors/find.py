@@ -77,6 +77,8 @@ class _Finder:
         self.text = doc.text  # Doc.text joins every token on each call: read it once
         self.places = [p for p in places if p.country and not _sponsor(self.text, p)]
         self.actor_countries: list[tuple[int, str]] = []
+        self.country_words: Counter[str] = Counter()
+        """Countries named anywhere in the text ("Myanmar", "Syrian"), the last resort for a context."""
         self.civilians = next((a for a in table.agents if a.inter == 7), None)
         self.sentence_countries: dict[int, Counter[str]] = {}
         names = {p.country_code: p.country for p in self.places}
@@ -112,7 +114,9 @@ class _Finder:
         if self.majority is not None:
             return self.majority
         nearest = min(self.actor_countries, key=lambda pair: abs(pair[0] - char), default=None)
-        return nearest[1] if nearest is not None else None
+        if nearest is not None:
+            return nearest[1]
+        return self.country_words.most_common(1)[0][0] if self.country_words else None
 
     # --- the scan ---------------------------------------------------------------------------------
 
@@ -161,6 +165,9 @@ class _Finder:
         end = i + length
         if end < len(self.words.folded) and self.words.folded[end] in self.table.not_before:
             return None
+        last = self.doc[self.words.tokens[end - 1]]
+        if last.dep_ == "pobj" and last.head.lower_ in ("as", "like"):
+            return None  # "as a standing army": a likeness, not a party
         if length == 1 and not after_country:
             token = self.doc[self.words.tokens[i]]
             if token.dep_ == "amod" or token.pos_ in ("ADJ", "VERB", "AUX"):
@@ -189,6 +196,7 @@ class _Finder:
                 continue
             country = self._country(i)
             if country is not None:
+                self.country_words[country[1].name] += 1
                 j = i + country[0]
                 if j < total and words.folded[j] == "'s":
                     j += 1
@@ -305,12 +313,15 @@ class _Finder:
     def _crowd_action(self, token: Token) -> str | None:
         """``riot`` when the crowd ``token`` names uses violence or clashes, ``protest`` when it protests."""
         crowds = self.table.crowds
-        while token.dep_ == "conj" and token.head.i != token.i:
-            token = token.head
+        for _ in range(4):  # "members of X", "a group of Y", "villagers and Z": up to the phrase's head
+            if token.dep_ == "conj" and token.head.i != token.i:
+                token = token.head
+            elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ in ("NOUN", "PROPN"):
+                token = token.head.head
+            else:
+                break
         if token.dep_ == "pobj" and token.head.lower_ == "between":
-            return "riot" if token.head.head.lemma_.lower() in crowds.get("clash_nouns", ()) else None
-        if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.dep_ in ("nsubj", "nsubjpass"):
-            token = token.head.head
+            return "riot" if _says(token.head.head, crowds.get("clash_nouns", frozenset())) else None
         if token.dep_ == "nsubj":
             verb = token.head
             verbs = [verb, *(c for c in verb.children if c.dep_ in ("conj", "xcomp", "advcl"))]
@@ -332,20 +343,24 @@ class _Finder:
         return None
 
     def _antecedent(self, anaphor: Anaphor, start: int, earlier: list[Actor]) -> Actor | None:
-        """The most recent compatible actor in this or the three previous sentences: a named one first,
-        else a generic one."""
+        """The compatible named actor of this or the three previous sentences that the article has named
+        most so far (the most recent on a tie), else the most recent compatible generic one."""
         first_sentence = self._sentence(start) - 3
+        named: list[Actor] = []
         fallback: Actor | None = None
         for actor in reversed(earlier):
             if self._sentence(actor.start) < first_sentence:
                 break
-            if actor.inter not in anaphor.inter:
+            if actor.inter not in anaphor.inter or (anaphor.sectors and actor.sector not in anaphor.sectors):
                 continue
             if actor.kind in ("named", "anaphor"):
-                return actor
-            if fallback is None and actor.kind == "generic":
+                named.append(actor)
+            elif fallback is None and actor.kind == "generic":
                 fallback = actor
-        return fallback
+        if not named:
+            return fallback
+        counts = Counter(a.name for a in earlier if a.kind in ("named", "anaphor"))
+        return max(named, key=lambda a: counts[a.name])  # max keeps the first, the most recent, on a tie
 
 
 def _says(token: Token, words: frozenset[str] | tuple[()]) -> bool:

@@ -95,7 +95,10 @@ class Agent:
 
 @dataclass(frozen=True, slots=True)
 class Anaphor:
+    """A phrase that refers back to an actor with one of these inter codes (and sectors, when given)."""
+
     inter: frozenset[int]
+    sectors: frozenset[str] = frozenset()
 
 
 class Lookup:
@@ -390,7 +393,8 @@ def _read_agents(table: ActorTable, generic: Mapping[str, Any], by_key: dict[str
                     country=country.name)
     object.__setattr__(table, "agents", tuple(agents))
     for entry in generic.get("anaphor", []):
-        anaphor = Anaphor(inter=frozenset(int(i) for i in entry["inter"]))
+        anaphor = Anaphor(inter=frozenset(int(i) for i in entry["inter"]),
+                          sectors=frozenset(str(x) for x in entry.get("sectors", [])))
         for phrase in entry.get("words", []):
             table.anaphor_words.add(tuple(w.lower() for w in words_of(phrase)), anaphor, replace=False)
     for sector, entry in generic.get("titles", {}).items():
