@@ -132,7 +132,7 @@ def test_count_fatalities_only_what_the_text_gives(nlp: Language, sentence: str,
 def test_count_fatalities_zero_only_when_the_text_says_nobody_died(nlp: Language) -> None:
     doc = nlp("A roadside bomb exploded near the convoy. There were no casualties.")
     sent, coded = _coded(doc, "exploded", "Explosions/Remote violence", "Remote explosive/landmine/IED")
-    following = list(doc.sents)[1]
+    following = list(doc.sents)[1:]
     assert count_fatalities(doc, sent, coded.head, (), sub_event_type=coded.sub_event_type,
                             following=following) == 0
     assert count_fatalities(doc, sent, coded.head, (), sub_event_type=coded.sub_event_type) is None
@@ -145,9 +145,11 @@ def test_count_fatalities_reads_the_next_sentence_and_skips_day_numbers(nlp: Lan
     sent, coded = _coded(doc, "detonated", "Explosions/Remote violence", "Remote explosive/landmine/IED")
     month = _time(doc.text, "April 2022", "2022-04", "month")
     amounts = quantify(doc)
-    following = list(doc.sents)[1]
+    following = list(doc.sents)[1:]
     assert count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                             following=following, times=[month]) == 4
+    assert count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
+                            following=following) == 4  # "2" before "April" is a day even without the time
     assert count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                             times=[month]) is None
 
@@ -262,3 +264,14 @@ def test_assemble_statements_get_no_acled_fields(nlp: Language) -> None:
     (event,) = assemble(doc, [(sent, [coded])], published="2020-01-02")
     assert event.event_type is None and event.fatalities is None and event.actor1 is None
     assert event.plover_type == "ACCUSE"
+
+
+@pytest.mark.model
+def test_assemble_a_generic_mention_named_in_its_own_phrase_is_the_named_actor(nlp: Language) -> None:
+    text = "A suicide bomber from Al Shabaab militants blew himself up at a checkpoint in Mogadishu."
+    doc = nlp(text)
+    bomber = _actor(text, "suicide bomber", "Unidentified Armed Group (Somalia)", 3, kind="generic")
+    shabaab = _actor(text, "Al Shabaab militants", "Al Shabaab", 2)
+    sent, coded = _coded(doc, "blew", "Explosions/Remote violence", "Suicide bomb", actor1=bomber)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[bomber, shabaab])
+    assert event.actor1 == EventActor(name="Al Shabaab", inter=2)

@@ -6,8 +6,9 @@ it to whom; this module adds the rest of an ACLED row and merges the mentions of
 * **actors** as ACLED names them (:func:`acled_actors`): protesters and rioters are actor 1 of protests and
   riots ("Protesters (Syria)", inter 6; "Rioters (Syria)", inter 5) with the organisation that led them as
   associated actor; the victims of violence against civilians are "Civilians (<country>)" (inter 7) with a
-  more specific victim group ("Women (Syria)") as associated actor; when the parse ties no actor 1 to the
-  trigger, the first named armed or state actor of the sentence is actor 1; an attack, a clash or a
+  more specific victim group ("Women (Syria)") as associated actor; a generic mention named inside its own
+  phrase is the named actor ("a suicide bomber from Al Shabaab"); when the parse ties no actor 1 to
+  the trigger, the first named armed or state actor of the sentence is actor 1; an attack, a clash or a
   bombing by a perpetrator the text does not name has actor 1 "Unidentified Armed Group (<country>)" (inter 3), as
   ACLED's codebook codes unknown armed perpetrators — not for air/drone strikes or shelling, which need
   a state's or an organised force's weapons, nor for the other types. Actors conjoined with a main
@@ -60,6 +61,8 @@ UNIDENTIFIED_PERPETRATOR_TYPES = frozenset({
 """Sub-event types whose unnamed perpetrator ACLED codes as "Unidentified Armed Group (<country>)"."""
 
 _PLACE_KM = 25.0
+_FOLLOWING = 2
+"""How many next sentences may give an event's death toll."""
 _ARMED = frozenset({1, 2, 3, 4, 8})
 """Inter codes of the actors that can perpetrate political violence (state forces, rebels, militias,
 external forces)."""
@@ -201,20 +204,22 @@ def _conjoined(doc: Doc, actor: Actor, actors: Sequence[Actor]) -> list[Actor]:
 
 def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Actor], places: Sequence[Place],
              times: Sequence[TimeRef], amounts: Sequence[Amount], published: str | None,
-             following: Span | None, text: str) -> Mention:
+             following: Sequence[Span], text: str) -> Mention:
     location = event_location(places, sent.start_char, sent.end_char)
     pinned_place = location is not None and any(
         sent.start_char <= p.start and p.end <= sent.end_char and p.lat is not None for p in places)
     present = [a for a in actors if sent.start_char <= a.start and a.end <= sent.end_char]
     country = location.country if location is not None else next((a.country for a in present if a.country), None)
-    found1 = _event_actor(coded.actor1) if coded.actor1 is not None else None
-    found2 = _event_actor(coded.actor2) if coded.actor2 is not None else None
+    main1 = _identified(doc, coded.actor1, present)
+    main2 = _identified(doc, coded.actor2, present)
+    found1 = _event_actor(main1) if main1 is not None else None
+    found2 = _event_actor(main2) if main2 is not None else None
     if found1 is None and coded.event_type not in (None, "Protests", "Riots"):
         found1 = _armed_actor(present, coded.actor2)
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
-    assoc1 = [_event_actor(a) for a in _conjoined(doc, coded.actor1, actors)] if coded.actor1 else []
-    assoc2 = [_event_actor(a) for a in _conjoined(doc, coded.actor2, actors)] if coded.actor2 else []
+    assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
+    assoc2 = [_event_actor(a) for a in _conjoined(doc, main2, actors)] if main2 else []
     when = event_date(times, sent.start_char, sent.end_char, coded.start, published)
     fatalities = count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                                   following=following, times=times) if coded.event_type is not None else None
@@ -229,6 +234,22 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
         confidence=round(max(0.0, min(1.0, coded.confidence)), 3), rule=coded.rule,
         evidence=(SentenceSpan(start=sent.start_char, end=sent.end_char),))
     return Mention(event=event, date=when, pinned_place=pinned_place, defaulted=defaulted)
+
+
+def _identified(doc: Doc, actor: Actor | None, present: Sequence[Actor]) -> Actor | None:
+    """A generic mention named inside its own phrase is that named actor ("a suicide bomber from Al
+    Shabaab militants", "ADF members"): ACLED names the group whenever the report does."""
+    if actor is None or actor.kind != "generic":
+        return actor
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    if span is None:
+        return actor
+    start, end = span.root.left_edge.idx, span.root.right_edge.idx + len(span.root.right_edge)
+    for other in present:
+        if other.kind == "named" and other.inter in _ARMED and start <= other.start and other.end <= end \
+                and (other.start, other.end) != (actor.start, actor.end):
+            return other
+    return actor
 
 
 def _armed_actor(present: Sequence[Actor], other: Actor | None) -> EventActor | None:
@@ -363,14 +384,28 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     usable = event_places(doc, places, actors)
     text = doc.text  # built from the tokens on every access: once per article
     sentences = list(sentences if sentences is not None else doc.sents)
-    reporting = {sent.start_char for sent, items in coded
-                 if any(item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS
-                        for item in items)}
-    # the next sentence, when it reports no other event: "An IED detonated in X. Four people were killed."
-    following = {s.start_char: sentences[i + 1] for i, s in enumerate(sentences[:-1])
-                 if sentences[i + 1].start_char not in reporting}
+    # the event types each sentence reports, death words aside ("Four people were killed" tells the toll)
+    reported: dict[int, set[str]] = {}
+    for sent, items in coded:
+        reported.setdefault(sent.start_char, set()).update(
+            item.event_type for item in items
+            if item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS)
+    position = {s.start_char: i for i, s in enumerate(sentences)}
+
+    def following(sent: Span, event_type: str | None) -> list[Span]:
+        """The next two sentences, up to one reporting an event of another type."""
+        index = position.get(sent.start_char)
+        if index is None:
+            return []
+        kept: list[Span] = []
+        for later in sentences[index + 1:index + 1 + _FOLLOWING]:
+            if reported.get(later.start_char, set()) - {event_type}:
+                break
+            kept.append(later)
+        return kept
+
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
-                         published=published, following=following.get(sent.start_char), text=text)
+                         published=published, following=following(sent, item.event_type), text=text)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]
     return tuple(merge_mentions(mentions))

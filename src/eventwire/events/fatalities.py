@@ -16,8 +16,9 @@ conservative figure; ours adds that an unknown count is ``None``, never 0):
 3. **Counted victims.** With no figure, a death verb whose victims are singular nouns or pronouns
    counts them ("a soldier was killed": 1; "a policeman and a child died": 2; "killed him": 1). A
    plural victim without a number ("soldiers were killed") is unknown: ``None``.
-4. **The next sentence.** When the event's sentence gives no count, a next sentence that reports no
-   other event ("An IED detonated in Bosaso. Four people were killed.") is read by rules 2 and 3.
+4. **The next sentences.** When the event's sentence gives no count, the next two sentences are read
+   by rules 2 and 3, up to one that reports an event of another type ("An IED detonated in Bosaso.
+   Four people were killed in the attack.").
 5. **Nobody died.** A sentence (or the one after it) that says so — "no casualties", "no fatalities",
    "nobody was killed", "no one was hurt", "no injuries were reported", "without loss of life" — gives 0.
    "No injuries" implies no deaths; "casualties unknown" is unknown.
@@ -49,6 +50,9 @@ DEATH_VERBS = frozenset({"kill", "die", "murder", "execute", "behead", "slay", "
                           "massacre", "lynch", "slaughter", "drown"})
 _INTRANSITIVE = frozenset({"die", "perish", "drown"})
 _DEATH_WORDS = DEATH_VERBS | {"dead", "death", "toll", "fatality", "body", "corpse", "life"}
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                     "sept", "oct", "nov", "dec"})
 _SINGULAR_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _NOBODY = re.compile(
     r"\b(?:no|zero)\s+(?:(?:immediate|reported|known)\s+)?(?:casualties|fatalities|deaths|injuries|"
@@ -124,8 +128,8 @@ def _counted(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount], times: 
         if not (sent.start_char <= amount.start and amount.end <= sent.end_char) or _in_a_date(amount, times):
             continue
         span = doc.char_span(amount.start, amount.end, alignment_mode="expand")
-        if span is None:
-            continue
+        if span is None or (span.end < len(doc) and doc[span.end].lower_.rstrip(".") in _MONTHS):
+            continue  # "Around 8 March 2022": a day of the month the times stage did not take in
         anchor = _death_anchor(span.root, sent) or span.root
         anchors[anchor.i] = anchor
         groups.setdefault(anchor.i, []).append(amount)
@@ -171,7 +175,7 @@ def _victim_count(doc: Doc, sent: Span, head: int) -> int | None:
 
 
 def count_fatalities(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount], *,
-                     sub_event_type: str | None, following: Span | None = None,
+                     sub_event_type: str | None, following: Sequence[Span] = (),
                      times: Sequence[TimeRef] = ()) -> int | None:
     """The deaths the text gives for the event whose trigger head is token ``head`` of sentence ``sent``.
 
@@ -181,8 +185,8 @@ def count_fatalities(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount],
         head: the doc-level index of the trigger's head token.
         amounts: the article's amounts (the amounts stage's output).
         sub_event_type: the event's ACLED sub-event type (non-lethal types give 0).
-        following: the next sentence when it reports no other event (read for a count, or for "there
-            were no casualties"), else ``None``.
+        following: the next sentences that report no other event, in order (read for a count, or for
+            "there were no casualties").
         times: the article's time expressions (a figure inside a date is no count).
 
     Returns the count, 0 when the text (or the type) says nobody died, ``None`` when unknown.
@@ -195,12 +199,14 @@ def count_fatalities(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount],
     counted = _counted(doc, sent, head, amounts, times)
     if counted is None:
         counted = _victim_count(doc, sent, head)
-    if counted is None and following is not None:
-        counted = _counted(doc, following, following.root.i, amounts, times)
+    for later in following:
+        if counted is not None:
+            break
+        counted = _counted(doc, later, later.root.i, amounts, times)
         if counted is None:
-            counted = _victim_count(doc, following, following.root.i)
+            counted = _victim_count(doc, later, later.root.i)
     if counted is not None:
         return counted
-    if says_nobody_died(sent.text) or (following is not None and says_nobody_died(following.text)):
+    if says_nobody_died(sent.text) or any(says_nobody_died(later.text) for later in following):
         return 0
     return None
