@@ -116,6 +116,7 @@ def test_load_actors_missing_user_file(tmp_path: Path) -> None:
     ("Houthis", "Military Forces of Yemen (2016-) Supreme Political Council"),
     ("Government of Nicaragua", "Government of Nicaragua (2007-)"),
     ("al-Shabaab", "Al Shabaab"),
+    ("Taliban", "Military Forces of Afghanistan (2021-)"),
 ])
 def test_same_actor_matches(table: ActorTable, predicted: str, gold: str) -> None:
     assert same_actor(predicted, gold, table)
@@ -252,3 +253,15 @@ def test_find_actors_demonym_noun_is_civilian(nlp: Language) -> None:
 def test_find_actors_likeness_is_no_party(nlp: Language) -> None:
     found = actors_of(nlp, "The group is finished as a standing army, officials said.")
     assert "army" not in [a.text for a in found]
+
+
+@pytest.mark.model
+def test_find_actors_coordinated_demonyms_share_the_agent(nlp: Language) -> None:
+    found = actors_of(nlp, "Fighting broke out between Russian and Ukrainian military forces near the river.")
+    assert {a.name for a in found} >= {"Military Forces of Russia", "Military Forces of Ukraine"}
+
+
+@pytest.mark.model
+def test_find_actors_acronym_beside_acronym_is_no_headline(nlp: Language) -> None:
+    found = actors_of(nlp, "On Monday, CODECO-URDPC elements abducted five farmers.")
+    assert "CODECO: Cooperative for Development of Congo" in {a.name for a in found}

@@ -132,16 +132,27 @@ class _Finder:
         return best
 
     def _acronym_ok(self, i: int) -> bool:
-        """A one-word acronym between upper-case words is a headline in capitals ("ISIS IS DEFEATED")."""
+        """A one-word acronym in a run of upper-case words is a headline in capitals ("ISIS IS DEFEATED")."""
         cased = self.words.cased
-        neighbours = [cased[j] for j in (i - 1, i + 1) if 0 <= j < len(cased) and cased[j].isalpha()]
-        return not neighbours or not all(w.isupper() and len(w) > 1 for w in neighbours)
+        near = [w for w in cased[max(i - 5, 0):i] + cased[i + 1:i + 6] if w.isalpha() and len(w) > 1]
+        upper = sum(w.isupper() for w in near)
+        return upper < 4 or upper < 0.7 * len(near)
 
     def _country(self, i: int) -> tuple[int, Country] | None:
         words = self.words
         cased = self.table.country_cased.longest(words.cased, i)
         folded = self.table.country_folded.longest(words.folded, i)
         return max((m for m in (cased, folded) if m is not None), key=lambda m: m[0], default=None)
+
+    def _shared_agent(self, j: int) -> Agent | None:
+        """The agent after "and <country>" at word ``j`` ("… and Ukrainian forces"), else ``None``."""
+        if j >= len(self.words.folded) or self.words.folded[j] not in ("and", "or"):
+            return None
+        second = self._country(j + 1)
+        if second is None:
+            return None
+        agent = self._agent(j + 1 + second[0], after_country=True)
+        return agent[1] if agent is not None and not agent[1].crowd_only else None
 
     def _people(self, i: int, length: int, country: Country) -> bool:
         """A demonym written as a noun for people of that country ("a Palestinian", "two Iraqis")."""
@@ -198,6 +209,12 @@ class _Finder:
             if country is not None:
                 self.country_words[country[1].name] += 1
                 j = i + country[0]
+                shared = self._shared_agent(j)
+                if shared is not None:  # "Russian and Ukrainian forces": both countries' forces
+                    found.append(_Mention(i, j, "named" if shared.state else "generic", agent=shared,
+                                          country=country[1].name))
+                    i = j + 1
+                    continue
                 if j < total and words.folded[j] == "'s":
                     j += 1
                 agent = self._agent(j, after_country=True)

@@ -74,8 +74,14 @@ def _readings(name: str, table: ActorTable) -> list[_Parsed]:
         found.extend(readings)
         for reading in readings:
             canonical = table.by_key.get(reading.base) if reading.country is None else None
-            if canonical is not None and fold(canonical) != reading.base:
+            if canonical is None:
+                continue
+            if fold(canonical) != reading.base:
                 found.extend(_parse(canonical, table))
+            actor = table.named.get(canonical)
+            for alias in actor.aliases if actor is not None else ():
+                if _PERIOD.search(alias):  # an ACLED name of the actor ("Military Forces of Afghanistan (2021-)")
+                    found.extend(_parse(alias, table))
     return found
 
 
