@@ -8,7 +8,8 @@ it to whom; this module adds the rest of an ACLED row and merges the mentions of
   associated actor; the victims of violence against civilians are "Civilians (<country>)" (inter 7) with a
   more specific victim group ("Women (Syria)") as associated actor; a generic mention named inside its own
   phrase is the named actor ("a suicide bomber from Al Shabaab"); when the parse ties no actor 1 to
-  the trigger, the first named armed or state actor of the sentence is actor 1; an attack, a clash or a
+  the trigger, or one without an inter code (a person, an unknown name), the first named armed or state
+  actor of the sentence is actor 1; an attack, a clash or a
   bombing by a perpetrator the text does not name has actor 1 "Unidentified Armed Group (<country>)" (inter 3), as
   ACLED's codebook codes unknown armed perpetrators — not for air/drone strikes or shelling, which need
   a state's or an organised force's weapons, nor for the other types. Actors conjoined with a main
@@ -214,8 +215,10 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     main2 = _identified(doc, coded.actor2, present)
     found1 = _event_actor(main1) if main1 is not None else None
     found2 = _event_actor(main2) if main2 is not None else None
-    if found1 is None and coded.event_type not in (None, "Protests", "Riots"):
-        found1 = _armed_actor(present, coded.actor2)
+    if (found1 is None or found1.inter is None) and coded.event_type not in (None, "Protests", "Riots"):
+        # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
+        # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
+        found1 = _armed_actor(present, coded.actor2) or found1
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
