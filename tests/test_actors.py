@@ -265,3 +265,17 @@ def test_find_actors_coordinated_demonyms_share_the_agent(nlp: Language) -> None
 def test_find_actors_acronym_beside_acronym_is_no_headline(nlp: Language) -> None:
     found = actors_of(nlp, "On Monday, CODECO-URDPC elements abducted five farmers.")
     assert "CODECO: Cooperative for Development of Congo" in {a.name for a in found}
+
+
+@pytest.mark.model
+def test_find_actors_state_body_organisation(nlp: Language) -> None:
+    text = "In Osaka, the Kita Ward Police Station detained two men."
+    found = actors_of(nlp, text, (place("Osaka", text, "Japan", "JP"),))
+    assert "Police Forces of Japan" in {a.name for a in found}
+
+
+@pytest.mark.model
+def test_find_actors_title_of_an_earlier_person_is_not_taken(nlp: Language) -> None:
+    found = actors_of(nlp, "Prime Minister Ana Lindqvist met Tomas Berg on Monday.")
+    assert by_text(found, "Ana Lindqvist").sector == "GOV"
+    assert by_text(found, "Tomas Berg").sector is None

@@ -405,7 +405,7 @@ def find(doc: Doc, table: ActorTable, places: Sequence[Place]) -> tuple[Actor, .
     actors = finder.resolve(mentions)
     from eventwire.actors.persons import entity_actors
 
-    actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of))
+    actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of, finder.context_country))
     actors.sort(key=lambda a: (a.start, a.end))
     return tuple(actors)
 

@@ -44,7 +44,7 @@ class _Persons:
                  sentence_of: Callable[[int], tuple[int, int]]) -> None:
         self.doc = doc
         self.table = table
-        self.found = [a for a in found if a.kind in ("named", "generic") and a.inter is not None]
+        self.found = [a for a in found if a.kind == "named" and a.inter is not None]
         self.sentence_of = sentence_of
         self.text = text
         self.known: dict[str, Actor] = {}
@@ -74,8 +74,9 @@ class _Persons:
         sentence_start, sentence_end = self.sentence_of(span.start_char)
         before = max(sentence_start, span.start - _WINDOW_BEFORE)
         for index in range(span.start - 1, before - 1, -1):
-            if self.doc[index].text in _BARRIERS:
-                before = index + 1
+            token = self.doc[index]
+            if token.text in _BARRIERS or token.pos_ in ("VERB", "AUX") or token.ent_type_ == "PERSON":
+                before = index + 1  # the title of this person, not of one named before
                 break
         after = span.end
         if after < sentence_end and self.doc[after].text == ",":
@@ -118,7 +119,8 @@ class _Persons:
 
 
 def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor], places: Sequence[Place],
-                  sentence_of: Callable[[int], tuple[int, int]]) -> list[Actor]:
+                  sentence_of: Callable[[int], tuple[int, int]],
+                  context: Callable[[int], str | None]) -> list[Actor]:
     """Persons, and organisations or groups the scan did not find, as actors (see the module doc)."""
     taken = _spans(found)
     place_spans = [(p.start, p.end) for p in places]
@@ -148,8 +150,24 @@ def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor]
             continue
         if label == "NORP" and not _norp_party(span):
             continue
-        actors.append(Actor(text=text, start=start, end=end, name=text, kind="unknown"))
+        actors.append(_state_body(table, text, start, end, context) or
+                      Actor(text=text, start=start, end=end, name=text, kind="unknown"))
     return actors
+
+
+def _state_body(table: ActorTable, text: str, start: int, end: int,
+                context: Callable[[int], str | None]) -> Actor | None:
+    """An organisation whose name says it is part of a state's forces or government ("Yixing Police
+    Station", "Ministry of Interior"), as that state body of the context country."""
+    words = [w.lower() for w in words_of(text)]
+    for i in range(len(words)):
+        found = table.agent_words.longest(words, i)
+        if found is not None and found[1].state:
+            agent = found[1]
+            country = context(start)
+            return Actor(text=text, start=start, end=end, name=agent.named_in(country), inter=agent.inter,
+                         sector=agent.sector, country=country, kind="named")
+    return None
 
 
 def _person_name(text: str, before: str) -> bool:
