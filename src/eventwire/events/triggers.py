@@ -109,7 +109,8 @@ def _phrase_lemmas(token: Token, agent_token: Token | None, forms: Mapping[str, 
         current = stack.pop()
         words.add(_lemma(current, forms))
         words.add(current.lower_)
-        stack.extend(child for child in current.children if child.dep_ not in _CLAUSE_DEPS and child.i != token.i)
+        stack.extend(child for child in current.children if child.i != token.i and (
+            child.dep_ not in _CLAUSE_DEPS or child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN")))
     return frozenset(words)
 
 
