@@ -281,8 +281,9 @@ def test_assemble_a_generic_mention_named_in_its_own_phrase_is_the_named_actor(n
 def test_assemble_a_person_as_actor1_yields_to_the_armed_group_of_the_sentence(nlp: Language) -> None:
     text = "Mustafa Bali, spokesman for the Syrian Democratic Forces that took the town, said it was over."
     doc = nlp(text)
-    bali = Actor(text="Mustafa Bali", start=0, end=12, name="Mustafa Bali", inter=None, kind="named")
     sdf = _actor(text, "Syrian Democratic Forces", "QSD: Syrian Democratic Forces", 2)
-    sent, coded = _coded(doc, "took", "Battles", "Non-state actor overtakes territory", actor1=bali)
-    (event,) = assemble(doc, [(sent, [coded])], actors=[bali, sdf])
-    assert event.actor1 == EventActor(name="QSD: Syrian Democratic Forces", inter=2)
+    for inter in (None, 2):  # a person, with or without the inter code of the group he speaks for
+        bali = Actor(text="Mustafa Bali", start=0, end=12, name="Mustafa Bali", inter=inter, kind="named")
+        sent, coded = _coded(doc, "took", "Battles", "Non-state actor overtakes territory", actor1=bali)
+        (event,) = assemble(doc, [(sent, [coded])], actors=[bali, sdf])
+        assert event.actor1 == EventActor(name="QSD: Syrian Democratic Forces", inter=2)

@@ -8,8 +8,8 @@ it to whom; this module adds the rest of an ACLED row and merges the mentions of
   associated actor; the victims of violence against civilians are "Civilians (<country>)" (inter 7) with a
   more specific victim group ("Women (Syria)") as associated actor; a generic mention named inside its own
   phrase is the named actor ("a suicide bomber from Al Shabaab"); when the parse ties no actor 1 to
-  the trigger, or one without an inter code (a person, an unknown name), the first named armed or state
-  actor of the sentence is actor 1; an attack, a clash or a
+  the trigger, or one that is a person or has no inter code, the first named armed or state actor of
+  the sentence is actor 1; an attack, a clash or a
   bombing by a perpetrator the text does not name has actor 1 "Unidentified Armed Group (<country>)" (inter 3), as
   ACLED's codebook codes unknown armed perpetrators — not for air/drone strikes or shelling, which need
   a state's or an organised force's weapons, nor for the other types. Actors conjoined with a main
@@ -205,7 +205,7 @@ def _conjoined(doc: Doc, actor: Actor, actors: Sequence[Actor]) -> list[Actor]:
 
 def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Actor], places: Sequence[Place],
              times: Sequence[TimeRef], amounts: Sequence[Amount], published: str | None,
-             following: Sequence[Span], text: str) -> Mention:
+             following: Sequence[Span], text: str, persons: Sequence[tuple[int, int]]) -> Mention:
     location = event_location(places, sent.start_char, sent.end_char)
     pinned_place = location is not None and any(
         sent.start_char <= p.start and p.end <= sent.end_char and p.lat is not None for p in places)
@@ -215,10 +215,11 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     main2 = _identified(doc, coded.actor2, present)
     found1 = _event_actor(main1) if main1 is not None else None
     found2 = _event_actor(main2) if main2 is not None else None
-    if (found1 is None or found1.inter is None) and coded.event_type not in (None, "Protests", "Riots"):
+    person = main1 is not None and any(s <= main1.start and main1.end <= e for s, e in persons)
+    if (found1 is None or found1.inter is None or person) and coded.event_type not in (None, "Protests", "Riots"):
         # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
         # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
-        found1 = _armed_actor(present, coded.actor2) or found1
+        found1 = _armed_actor([a for a in present if a is not main1], coded.actor2) or found1
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
@@ -385,6 +386,7 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     ()
     """
     usable = event_places(doc, places, actors)
+    persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     text = doc.text  # built from the tokens on every access: once per article
     sentences = list(sentences if sentences is not None else doc.sents)
     # the event types each sentence reports, death words aside ("Four people were killed" tells the toll)
@@ -408,7 +410,8 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
         return kept
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
-                         published=published, following=following(sent, item.event_type), text=text)
+                         published=published, following=following(sent, item.event_type), text=text,
+                         persons=persons)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]
     return tuple(merge_mentions(mentions))
