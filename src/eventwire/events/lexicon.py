@@ -24,7 +24,7 @@ PLOVER_TYPES: frozenset[str] = frozenset({
     "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
 
 _WORD_KEYS = ("object", "pobj", "subject", "target", "particle", "modifier", "governor", "phrase", "sentence",
-              "exclude_sentence")
+              "exclude_sentence", "complement_aux")
 _CONDITION_KEYS = frozenset((*_WORD_KEYS, "actor1_inter", "actor2_inter", "has_actor1"))
 _ENTRY_KEYS = frozenset({"lemmas", "pos", "family", "sub_event_type", "plover", "mode", "confidence",
                          "require", "exclude", "why"})
@@ -48,6 +48,7 @@ class Condition:
     phrase: frozenset[str] | None = None
     sentence: frozenset[str] | None = None
     exclude_sentence: frozenset[str] | None = None
+    complement_aux: frozenset[str] | None = None
     actor1_inter: frozenset[int] | None = None
     actor2_inter: frozenset[int] | None = None
     has_actor1: bool | None = None

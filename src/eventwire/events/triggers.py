@@ -242,6 +242,11 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
     if key == "exclude_sentence":
         words = condition.exclude_sentence
         return None if words is None else not words & ctx.sentence_words(family)
+    if key == "complement_aux":
+        words = condition.complement_aux
+        return None if words is None else any(
+            child.dep_ in ("ccomp", "xcomp") and any(aux.dep_ == "aux" and aux.lower_ in words for aux in child.children)
+            for child in token.children)
     if key == "actor1_inter":
         codes = condition.actor1_inter
         return None if codes is None else inters[0] in codes
@@ -254,7 +259,7 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
 
 
 _KEYS = ("object", "pobj", "subject", "target", "particle", "modifier", "governor", "phrase", "sentence",
-         "exclude_sentence",
+         "exclude_sentence", "complement_aux",
          "actor1_inter", "actor2_inter", "has_actor1")
 
 
