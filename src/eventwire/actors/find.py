@@ -9,9 +9,10 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from eventwire.actors.table import ActorTable, Agent, Anaphor, Country, NamedActor, fold, words_of
+from eventwire.actors.persons import entity_actors
+from eventwire.actors.table import ActorTable, Agent, Anaphor, Country, NamedActor, words_of
 from eventwire.places import dominant_country
 from eventwire.records import Actor, Place
 
@@ -403,21 +404,6 @@ def find(doc: Doc, table: ActorTable, places: Sequence[Place]) -> tuple[Actor, .
     mentions = finder.scan()
     finder.count_places([finder.span(m) for m in mentions])
     actors = finder.resolve(mentions)
-    from eventwire.actors.persons import entity_actors
-
     actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of, finder.context_country))
     actors.sort(key=lambda a: (a.start, a.end))
     return tuple(actors)
-
-
-def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Whether [start, end) overlaps one of ``spans``."""
-    return any(s < end and start < e for s, e in spans)
-
-
-def fold_entity(text: str) -> str:
-    """An entity's text folded for the not-an-actor list."""
-    return fold(_as_written(text))
-
-
-_ = Any

@@ -185,7 +185,7 @@ class ActorTable:
         for code, country in self.countries.items():
             for agent in self.agents:
                 if agent.state and agent.template.format(country=country.name) == name:
-                    return list(_state_phrases(agent, self._agent_phrases(agent), self.demonyms.get(code, ()),
+                    return list(_state_phrases(self._agent_phrases(agent), self.demonyms.get(code, ()),
                                                self.country_names.get(code, (country.name,))))
         return []
 
@@ -211,15 +211,14 @@ def fold(name: str) -> str:
     return " ".join(parts)
 
 
-def _state_phrases(agent: Agent, phrases: Iterable[str], demonyms: Iterable[str],
-                   names: Iterable[str]) -> Iterable[str]:
+def _state_phrases(phrases: Iterable[str], demonyms: Iterable[str], names: Iterable[str]) -> Iterable[str]:
+    """ "Syrian army", "Syria's army", "army of Syria" … for each phrase of a state agent."""
     for phrase in phrases:
         for demonym in demonyms:
             yield f"{demonym} {phrase}"
         for name in names:
             yield f"{name}'s {phrase}"
             yield f"{phrase} of {name}"
-    _ = agent
 
 
 def _strings(value: Any, what: str, where: str) -> list[str]:
