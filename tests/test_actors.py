@@ -279,3 +279,12 @@ def test_find_actors_title_of_an_earlier_person_is_not_taken(nlp: Language) -> N
     found = actors_of(nlp, "Prime Minister Ana Lindqvist met Tomas Berg on Monday.")
     assert by_text(found, "Ana Lindqvist").sector == "GOV"
     assert by_text(found, "Tomas Berg").sector is None
+
+
+def test_find_actors_without_parse_or_text() -> None:
+    import spacy
+
+    blank = spacy.blank("en")
+    assert find_actors(blank(""), load_actors()) == ()
+    found = find_actors(blank("Nigerian police arrested the gunmen."), load_actors())
+    assert [a.name for a in found] == ["Police Forces of Nigeria", "Unidentified Armed Group (Nigeria)"]

@@ -72,7 +72,8 @@ class _Finder:
         self.doc = doc
         self.table = table
         self.words = _words(doc)
-        sentences = [(sent.start, sent.end, sent.start_char) for sent in doc.sents]
+        sentences = ([(sent.start, sent.end, sent.start_char) for sent in doc.sents]
+                     if doc.has_annotation("SENT_START") else []) or [(0, len(doc), 0)]
         self.sentence_starts = [char for _, _, char in sentences]
         self.sentence_tokens = [(start, end) for start, end, _ in sentences]
         self.text = doc.text  # Doc.text joins every token on each call: read it once
