@@ -287,3 +287,15 @@ def test_assemble_a_person_as_actor1_yields_to_the_armed_group_of_the_sentence(n
         sent, coded = _coded(doc, "took", "Battles", "Non-state actor overtakes territory", actor1=bali)
         (event,) = assemble(doc, [(sent, [coded])], actors=[bali, sdf])
         assert event.actor1 == EventActor(name="QSD: Syrian Democratic Forces", inter=2)
+
+
+@pytest.mark.model
+def test_every_section_is_read_on_its_own(nlp: Language) -> None:
+    from eventwire.events import _sentences
+    from eventwire.records import Section
+
+    text = "Rebels seize town\nRebels seized the town of Kafr Nabl on Monday."
+    doc = nlp(text)
+    sections = [Section(kind="title", start=0, end=17), Section(kind="body", start=18, end=len(text))]
+    found = [s.text.strip() for s in _sentences(doc, sections)]
+    assert found[0] == "Rebels seize town" and found[-1].endswith("on Monday.")
