@@ -287,6 +287,8 @@ def test_assemble_a_person_as_actor1_yields_to_the_armed_group_of_the_sentence(n
         sent, coded = _coded(doc, "took", "Battles", "Non-state actor overtakes territory", actor1=bali)
         (event,) = assemble(doc, [(sent, [coded])], actors=[bali, sdf])
         assert event.actor1 == EventActor(name="QSD: Syrian Democratic Forces", inter=2)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[bali])  # no group named: the mention stays
+    assert event.actor1 is not None and event.actor1.name == "Mustafa Bali"
 
 
 @pytest.mark.model

@@ -219,6 +219,7 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     if (found1 is None or found1.inter is None or person) and coded.event_type not in (None, "Protests", "Riots"):
         # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
         # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
+        # (a person with no such group stays: the model's PERSON label is too often an unusual group name)
         found1 = _armed_actor([a for a in present if a is not main1], coded.actor2) or found1
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
