@@ -195,3 +195,45 @@ def test_resolve_spelling_variant_needs_the_article_to_back_it(gazetteer: Gazett
     assert deir is not None and deir.country_code == "SY"
     [alone] = resolved(gazetteer, "Fighting near Deir Ezzor went on.", "Deir Ezzor")
     assert alone is None
+
+
+def test_resolve_district_dash_town_takes_the_town_else_the_district(gazetteer: Gazetteer) -> None:
+    [town] = resolved(gazetteer, "Shelling hit Hasakah - Tall Tamr overnight.", "Hasakah - Tall Tamr")
+    assert town is not None and (town.name, town.country_code, town.precision) == ("Tall Tamr", "SY", 1)
+    [district] = resolved(gazetteer, "Arrests in Al-Hasakeh - Qwzxkallaseh.", "Al-Hasakeh - Qwzxkallaseh")
+    assert district is not None and (district.country_code, district.precision) == ("SY", 2)
+
+
+@pytest.mark.parametrize(("text", "name", "container", "code"), [
+    ("Gunmen attacked Dardara village, Hasakeh.", "Dardara", "Hasakeh", "SY"),
+    ("Police rescued migrants in Nejapa, San Salvador.", "Nejapa", "San Salvador", "SV"),
+    ("Shelling hit Bara town in Idlib governorate.", "Bara", "Idlib", "SY"),
+])
+def test_resolve_small_foreign_town_is_not_the_x_of_x_in_y(gazetteer: Gazetteer, text: str, name: str,
+                                                            container: str, code: str) -> None:
+    """The gazetteer knows only towns of that name in other countries: the name lies in Y instead."""
+    assert all(c.country_code != code for c in gazetteer.lookup(name))
+    place, outer = resolved(gazetteer, text, name, container)
+    assert outer is not None and outer.country_code == code
+    assert place is not None and (place.country_code, place.name) == (code, outer.name)
+    assert place.precision is not None and place.precision >= 2
+
+
+def test_resolve_alias_town_of_a_country_the_article_never_names_is_doubted(gazetteer: Gazetteer) -> None:
+    text = "Troops raided Lu village in Shan State, Myanmar, near Taunggyi."
+    lu, *_ = resolved(gazetteer, text, "Lu", "Shan State", "Myanmar", "Taunggyi")
+    assert gazetteer.lookup("Lu")[0].country_code == "CN"  # Luzhou, by an alternate name
+    assert lu is not None and lu.country_code == "MM" and lu.precision is not None and lu.precision >= 2
+
+
+def test_resolve_a_list_of_states_holds_states(gazetteer: Gazetteer) -> None:
+    text = "Cases were reported in Texas, Utah, Virginia, Washington and Wyoming."
+    places = resolved(gazetteer, text, "Texas", "Utah", "Virginia", "Washington", "Wyoming")
+    assert [(p.country_code, p.feature_code) for p in places if p] == [("US", "ADM1")] * 5
+
+
+def test_resolve_a_list_of_countries_is_not_x_inside_y(gazetteer: Gazetteer) -> None:
+    text = "Travellers were warned about Armenia, Azerbaijan, Georgia, Iraq, Iran, and Syria."
+    places = resolved(gazetteer, text, "Armenia", "Azerbaijan", "Georgia", "Iraq", "Iran", "Syria")
+    assert [p.country_code for p in places if p] == ["AM", "AZ", "GE", "IQ", "IR", "SY"]
+    assert {p.feature_code for p in places if p} == {"PCLI"}

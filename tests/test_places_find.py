@@ -259,3 +259,9 @@ def test_find_town_the_model_calls_an_organisation(nlp: Language, gazetteer: Gaz
     listed = "Rongo, Siaya, Kisumu, Bondo, Nyando, Kisii and Wajir are among them."
     # Nyando, an organisation to the model, is only "Nyando District" to the gazetteer: not taken.
     assert found(nlp, gazetteer, listed) == ["Rongo", "Siaya", "Kisumu", "Bondo", "Kisii", "Wajir"]
+
+
+def test_find_cuts_a_model_entity_at_its_bracket(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "On 14 June 2022, in Tumbes (Tumbes), residents captured and beat up a robber."
+    assert any("(" in ent.text for ent in nlp(text).ents)  # the model reads "Tumbes (Tumbes" as one name
+    assert found(nlp, gazetteer, text) == ["Tumbes", "Tumbes"]

@@ -51,6 +51,7 @@ _LINE_IN_CAPITALS = re.compile(r"^[A-Z]{2,}\b", re.MULTILINE)
 LIST_JOINS = frozenset({",", "and", "or"})
 SEPARATORS = frozenset({"and", "&", ",", "-", "–", "/", "or"})
 """Words and marks between the names an entity lists ("Cattai and Wilberforce")."""
+OPENING_BRACKETS = frozenset({"(", "["})
 DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
@@ -133,17 +134,17 @@ class _Finder:
 
     def run(self) -> list[Found]:
         found: list[Found] = list(self._datelines())
-        for ent in self.doc.ents:
+        for ent, label in _entities(self.doc):
             span = _trim(ent)
-            if span is None or ent.label_ in SKIPPED_LABELS:
+            if span is None or label in SKIPPED_LABELS:
                 continue
-            source = self._entity_source(span, ent.label_)
+            source = self._entity_source(span, label)
             if source == "ner":
-                found.extend(Found(_mention(part), source, ent.label_) for part in self._names_in(span, ent.label_))
+                found.extend(Found(_mention(part), source, label) for part in self._names_in(span, label))
             elif source is not None:
-                found.append(Found(_mention(span), source, ent.label_))
-            elif ent.label_ == "ORG" and (part := self._embedded(span)) is not None:
-                found.append(Found(_mention(part), "entity", ent.label_))
+                found.append(Found(_mention(span), source, label))
+            elif label == "ORG" and (part := self._embedded(span)) is not None:
+                found.append(Found(_mention(part), "entity", label))
         for run in _runs(self.doc, self.cues.connectors):
             found.extend(self._gazetteer_names(run))
         found.extend(self._listed_with_places(found))
@@ -503,6 +504,20 @@ def _closed(run: list[Token]) -> Iterable[list[Token]]:
     while run and not _name_like(run[-1]):
         run = run[:-1]
     return [run] if run else []
+
+
+def _entities(doc: Doc) -> Iterator[tuple[Span, str]]:
+    """The model's entities with their labels, each cut at brackets: the model reads "Tumbes (Tumbes)" and
+    "Lere (Niafunke, Tombouctou)" as one name, where a bracket opens a second one."""
+    for ent in doc.ents:
+        start = ent.start
+        for index in range(ent.start, ent.end):
+            if doc[index].text in OPENING_BRACKETS:
+                if index > start:
+                    yield doc[start:index], ent.label_
+                start = index + 1
+        if start < ent.end:
+            yield doc[start:ent.end], ent.label_
 
 
 def _trim(span: Span) -> Span | None:

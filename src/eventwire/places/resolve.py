@@ -8,8 +8,12 @@ each one the gazetteer entry it most likely means. Every candidate gets a score 
   "province" or "governorate" is written next to it;
 * **article countries** — countries named in the article, demonyms ("Syrian") and the countries of
   unambiguous names are strong evidence;
-* **containment** — in "X, Y" the entry for X inside Y (a country or first-level division) wins, and a
-  division named elsewhere in the article lifts the places it contains;
+* **containment** — in "X, Y", "X (Y", "X town in Y" the entry for X inside Y (a country, a division, or
+  near a town Y) wins, and a division named elsewhere in the article lifts the places it contains; ACLED's
+  "district - town" names take the town inside the district;
+* **doubt** — a small town picked for X that lies in another country than its Y, or an alias-matched or
+  small town of a country the article never names while it names another twice, is dropped, and the
+  name is placed near its neighbours as an unknown one;
 * **distance** — a second pass prefers candidates near the article's other resolved places.
 
 A name the gazetteer lacks (a street, a building, a village of the long tail) is placed near the article's
@@ -30,7 +34,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
@@ -57,6 +61,18 @@ ADMIN_WORD_BONUS = 3.0
 ALIAS_PENALTY = 0.7
 FUZZY_PENALTY = 1.0
 ACRONYM_TOWN_POPULATION = 100_000
+FOREIGN_TOWN_POPULATION = 100_000
+"""A town smaller than this is not the X of "X, Y" when it lies in another country than Y."""
+LIST_KIND_BONUS = 6.0
+"""Lifts the candidates of the kind a list's other names are: more than "X, Y" containment, which a
+list of states or countries mimics ("Iraq, Iran" is not the Iranian town of Arak)."""
+MIN_LIST = 3
+MAX_GAP = 40
+"""Longest text between two names that may still say "X, Y", "X town in Y" or a list."""
+FOREIGN_EVIDENCE = 2
+"""How often an article must name one country before a town of an unnamed country is doubted."""
+CONTAINER_TOWN_KM = 100.0
+"""A town or district "holds" a place this close to it ("Kasake (Oicha, Beni)")."""
 ARTICLE_COUNTRY_BONUS = 2.5
 CONTAINMENT_BONUS = 5.0
 ARTICLE_ADMIN1_BONUS = 1.5
@@ -79,10 +95,15 @@ _DIRECTION = re.compile(r"^(?:north|south|east|west|central|northern|southern|ea
                         r"greater|mainland|rural)\s+", re.IGNORECASE)
 _CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ish|ese|ic|i|is|ch|ian|ean|er|ers)$")
-_COMMA = re.compile(r"\s*,\s*$")
+_CONTAINER_GAP = re.compile(r"\s*(?:[a-z][a-z-]*\s*)?(?:,|\(|in\b|of\b)\s*(?:the\s+)?")
+"""What stands between a name and the place that holds it: "X, Y", "X (Y", "X town in Y", "X village, Y",
+"X district of Y"."""
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_PARTS = re.compile(r"\s+[-–—]\s+")
 _NEWLINE = re.compile("\n")
-_BESIDE = re.compile(r"\s*(?:,|\(|in|near|outside|of)?\s*(?:the\s+)?", re.IGNORECASE)
-"""Text between an unknown name and the place that holds it: "X, Y", "X (Y", "X in Y", "X near Y"."""
+_UNPLACED = Place(text="", start=0, end=0)
+_BESIDE = re.compile(r"\s*(?:[a-z][a-z-]*\s*)?(?:,|\(|in\b|near\b|outside\b|of\b)?\s*(?:the\s+)?")
+"""Text between an unknown name and the place that holds it: "X, Y", "X (Y", "X village in Y", "X near Y"."""
 
 
 @dataclass(slots=True)
@@ -102,6 +123,12 @@ class _Name:
     """Country evidence that this name and its repetitions gave themselves: not evidence for them."""
     shadowed: set[int] = field(default_factory=set)
     """Ids of divisions with a town of the same name inside them."""
+    siblings: list[int] = field(default_factory=list)
+    """Indices of the other names of the list it stands in ("Texas, Utah, Virginia and Wyoming")."""
+    list_kind: tuple[str, str | None] | None = None
+    """The kind (and, for divisions, the country) most of its list's other names resolved to."""
+    holds: _Holds | None = None
+    """What this name holds when it is the Y of "X, Y" (see :func:`_holds`)."""
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -170,6 +197,15 @@ def _lookup(gazetteer: Gazetteer, written: str) -> tuple[list[Candidate], bool]:
     without_word = _ADMIN_WORDS.sub("", stripped).strip()
     if without_word and without_word != stripped:
         return [c for c in gazetteer.lookup(without_word) if c.lat is not None and c.lon is not None], False
+    parts = _PARTS.split(stripped)
+    if len(parts) > 1:  # ACLED's "district - town" ("Al-Hasakeh - Al Kallaseh"): the town, else the district
+        outer, _ = _lookup(gazetteer, parts[0])
+        inner, _ = _lookup(gazetteer, parts[-1])
+        countries = {c.country_code for c in outer}
+        inside = [c for c in inner if not outer or c.country_code in countries]
+        if inside:
+            return inside, False
+        return outer, True
     return [], False
 
 
@@ -249,18 +285,68 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) 
 
 
 def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name]) -> float:
-    """Bonus when the name right after ", " is a country or division that contains the candidate."""
+    """Bonus when the name written right after it ("X, Y", "X (Y", "X town in Y") is a country, a division
+    or a town that holds the candidate (a town or district: one within :data:`CONTAINER_TOWN_KM`)."""
     if name.container is None:
         return 0.0
-    container = names[name.container]
-    bonus = 0.0
-    for outer in container.candidates:
-        if outer.kind == "country" and outer.country_code == candidate.country_code:
-            bonus = CONTAINMENT_BONUS
-        elif (outer.kind == "admin1" and outer.country_code == candidate.country_code
-              and outer.admin1 is not None and outer.admin1 == candidate.admin1 and outer.id != candidate.id):
-            return CONTAINMENT_BONUS + 0.5
-    return bonus
+    holds = _holds(names[name.container])
+    if (candidate.country_code, candidate.admin1) in holds.admin1s:
+        return CONTAINMENT_BONUS + 0.5 if candidate.id not in holds.ids else 0.0
+    if candidate.country_code in holds.countries:
+        return CONTAINMENT_BONUS
+    if candidate.lat is not None and candidate.lon is not None:
+        for lat, lon in holds.towns.get(candidate.country_code, ()):
+            if haversine_km(lat, lon, candidate.lat, candidate.lon) <= CONTAINER_TOWN_KM:
+                return CONTAINMENT_BONUS
+    return 0.0
+
+
+class _Holds(NamedTuple):
+    """What a name may hold, over all its candidates: their countries, first-level divisions (country,
+    name), town and district points by country, and their ids (a name does not hold itself)."""
+
+    countries: frozenset[str | None]
+    admin1s: frozenset[tuple[str | None, str | None]]
+    towns: dict[str | None, list[tuple[float, float]]]
+    ids: frozenset[int]
+
+
+def _holds(container: _Name) -> _Holds:
+    """The :class:`_Holds` of a container name, computed once."""
+    if container.holds is None:
+        towns: dict[str | None, list[tuple[float, float]]] = {}
+        for outer in container.candidates:
+            if outer.kind in ("admin2", "place") and outer.lat is not None and outer.lon is not None:
+                towns.setdefault(outer.country_code, []).append((outer.lat, outer.lon))
+        container.holds = _Holds(
+            countries=frozenset(c.country_code for c in container.candidates if c.kind == "country"),
+            admin1s=frozenset((c.country_code, c.admin1) for c in container.candidates
+                              if c.kind == "admin1" and c.admin1 is not None),
+            towns=towns, ids=frozenset(c.id for c in container.candidates))
+    return container.holds
+
+
+def _foreign_to_article(name: _Name, pick: Candidate | None, countries: Counter[str],
+                        leaders: Sequence[tuple[str, int]]) -> bool:
+    """Whether a small or alias-matched town picked for a name lies in a country the article never names
+    while it names another one at least :data:`FOREIGN_EVIDENCE` times: "Lu village" in a report on Shan
+    State, Myanmar is not Luzhou in China, which GeoNames also calls Lu. ``leaders``: the article's two
+    most named countries with their counts."""
+    if pick is None or pick.kind != "place" or not pick.country_code:
+        return False
+    if countries[pick.country_code] > name.own[pick.country_code]:
+        return False
+    lead = next((count for code, count in leaders if code != pick.country_code), 0)
+    return lead >= FOREIGN_EVIDENCE and (pick.population < FOREIGN_TOWN_POPULATION or pick.key != name.key)
+
+
+def _foreign_to_container(name: _Name, pick: Candidate | None, container: Candidate | None) -> bool:
+    """Whether a small town picked for "X" lies in another country than the "Y" of "X, Y" ("Nejapa, San
+    Salvador" is not the Mexican Nejapa): the gazetteer lacks the right X, and Y says where it is."""
+    return (pick is not None and container is not None and name.container is not None
+            and pick.kind == "place" and pick.population < FOREIGN_TOWN_POPULATION
+            and container.kind in ("country", "admin1", "admin2", "place")
+            and pick.country_code != container.country_code)
 
 
 def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries: Counter[str],
@@ -270,7 +356,11 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
     score = name.priors[candidate.id] - (FUZZY_PENALTY if candidate.fuzzy else 0.0)
     if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         score += ARTICLE_COUNTRY_BONUS
-    score += _containment(name, candidate, names)
+    if name.container is not None:
+        score += _containment(name, candidate, names)
+    if name.list_kind is not None and name.list_kind == (
+            candidate.kind, candidate.country_code if candidate.kind == "admin1" else None):
+        score += LIST_KIND_BONUS
     if candidate.kind == "place" and (candidate.country_code, candidate.admin1) in admin1s:
         score += ARTICLE_ADMIN1_BONUS
     elif (candidate.kind == "admin1" and candidate.id not in name.shadowed
@@ -345,7 +435,8 @@ def _to_place(name: _Name, candidate: Candidate | None) -> Place | None:
     return place_of(name.mention, candidate, precision)
 
 
-def _nearby(mentions: Sequence[Mention], places: list[Place | None], text: str) -> list[Place | None]:
+def _nearby(mentions: Sequence[Mention], picks: Sequence[Candidate | None], places: list[Place | None],
+            text: str) -> list[Place | None]:
     """Place each name the gazetteer lacks where it most likely lies: at the article's resolved place that
     the name contains ("Colchester General Hospital" → Colchester), else at the one written right after it
     ("X in Syria", "X, Aleppo", "X (Leer county"), else at the nearest one in the same paragraph, a town or
@@ -355,27 +446,30 @@ def _nearby(mentions: Sequence[Mention], places: list[Place | None], text: str) 
     Streets, buildings and villages too small for the gazetteer are written next to the town, district or
     country they are in; ACLED codes such a place at the nearest known location with geo_precision 2.
     """
-    pool = [place for place in places if place is not None and place.feature_code != "CONT"]
+    pool = [index for index, pick in enumerate(picks) if pick is not None and pick.kind != "continent"]
     if not pool or all(place is not None for place in places):
         return places
     breaks = [match.start() for match in _NEWLINE.finditer(text)]
-    paragraph = {place.start: bisect.bisect(breaks, place.start) for place in pool}
     located = list(places)
+    neighbours = [(index, mentions[index], bisect.bisect(breaks, mentions[index].start),
+                   (places[index] or _UNPLACED).precision or 3) for index in pool]
     for index, (mention, place) in enumerate(zip(mentions, places, strict=True)):
         if place is not None:
             continue
         own = bisect.bisect(breaks, mention.start)
 
-        def rank(near: Place, mention: Mention = mention, own: int = own) -> tuple[bool, bool, bool, bool, int]:
-            after = near.start >= mention.end and near.start - mention.end <= 12
+        def rank(neighbour: tuple[int, Mention, int, int], mention: Mention = mention,
+                 own: int = own) -> tuple[bool, bool, bool, bool, int]:
+            _, near, paragraph, precision = neighbour
+            after = mention.end <= near.start <= mention.end + 12
             return (near.text not in mention.text,
                     not (after and _BESIDE.fullmatch(text, mention.end, near.start) is not None),
-                    paragraph[near.start] != own, (near.precision or 3) >= 3,
-                    max(near.start - mention.end, mention.start - near.end, 0))
+                    paragraph != own, precision >= 3, max(near.start - mention.end, mention.start - near.end, 0))
 
-        near = min(pool, key=rank)
-        located[index] = replace(near, text=mention.text, start=mention.start, end=mention.end,
-                                 precision=max(near.precision or 3, NEARBY_PRECISION))
+        best, _, _, precision = min(neighbours, key=rank)
+        chosen = picks[best]
+        if chosen is not None:
+            located[index] = place_of(mention, chosen, max(precision, NEARBY_PRECISION))
     return located
 
 
@@ -392,11 +486,42 @@ def _names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list
         name.priors = _priors(name)
         names.append(name)
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    groups: list[list[int]] = [[order[0]]] if order else []
     for first, second in itertools.pairwise(order):
-        gap = text[mentions[first].end:mentions[second].start]
-        if _COMMA.fullmatch(gap) and "\n" not in gap:
+        gap = text[mentions[first].end:mentions[second].start] if \
+            mentions[second].start - mentions[first].end <= MAX_GAP else "\n"
+        if _CONTAINER_GAP.fullmatch(gap) and "\n" not in gap:
             names[first].container = second
+        if _LIST_GAP.fullmatch(gap):
+            groups[-1].append(second)
+        else:
+            groups.append([second])
+    for group in groups:
+        if len(group) >= MIN_LIST:
+            for index in group:
+                names[index].siblings = [other for other in group if other != index]
     return names
+
+
+def _list_kinds(names: Sequence[_Name], chosen: Sequence[Candidate | None]) -> None:
+    """Note for each listed name the kind most of its list resolved to: a list of states holds states."""
+    def kind(pick: Candidate | None) -> tuple[str, str | None] | None:
+        return None if pick is None else (pick.kind, pick.country_code if pick.kind == "admin1" else None)
+
+    done: set[int] = set()
+    for index, name in enumerate(names):
+        if not name.siblings or index in done:
+            continue
+        members = [index, *name.siblings]
+        done.update(members)
+        kinds = Counter(kind(chosen[member]) for member in members)
+        for member in members:
+            own = kind(chosen[member])
+            others = len(members) - 1
+            top = max(((key, count - (key == own)) for key, count in kinds.items() if key is not None
+                       and key[0] in ("admin1", "country")), key=lambda item: item[1], default=None)
+            listed = top is not None and top[1] >= max(2, 2 * others / 3)
+            names[member].list_kind = top[0] if listed and top is not None else None
 
 
 def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list[Place | None]:
@@ -422,6 +547,13 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
     names = _names(gazetteer, mentions, text)
     countries = _article_countries(gazetteer, names, text)
     first = _pick(names, countries, [None] * len(names), None)
+    _list_kinds(names, first)
     second = _pick(names, countries, first, _centre(first))
-    places = [_to_place(name, candidate) for name, candidate in zip(names, second, strict=True)]
-    return _nearby(mentions, places, text)
+    leaders = countries.most_common(2)
+    kept: list[Candidate | None] = []
+    for name, pick in zip(names, second, strict=True):
+        container = second[name.container] if name.container is not None else None
+        doubted = _foreign_to_container(name, pick, container) or _foreign_to_article(name, pick, countries, leaders)
+        kept.append(None if doubted else pick)  # a doubted pick is placed near its neighbours instead
+    places = [_to_place(name, candidate) for name, candidate in zip(names, kept, strict=True)]
+    return _nearby(mentions, kept, places, text)
