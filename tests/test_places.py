@@ -237,3 +237,10 @@ def test_resolve_a_list_of_countries_is_not_x_inside_y(gazetteer: Gazetteer) -> 
     places = resolved(gazetteer, text, "Armenia", "Azerbaijan", "Georgia", "Iraq", "Iran", "Syria")
     assert [p.country_code for p in places if p] == ["AM", "AZ", "GE", "IQ", "IR", "SY"]
     assert {p.feature_code for p in places if p} == {"PCLI"}
+
+
+def test_resolve_demonyms_do_not_make_a_town_foreign(gazetteer: Gazetteer) -> None:
+    """Two "Turkish" strikes name no Turkish place: the Iraqi town stays, the only place of the text."""
+    text = "Turkish army drones struck the Al Amadiya area overnight, and Turkish soldiers moved in."
+    [amadiya] = resolved(gazetteer, text, "Al Amadiya")
+    assert amadiya is not None and amadiya.country_code == "IQ" and amadiya.precision == 1

@@ -252,8 +252,10 @@ def _inside(place: Candidate, admin: Candidate) -> bool:
             and place.admin1 is not None and place.admin1 == admin.admin1)
 
 
-def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) -> Counter[str]:
-    """How often each country is named, implied by a demonym or by an unambiguous name."""
+def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name],
+                       text: str) -> tuple[Counter[str], Counter[str]]:
+    """How often each country is named, implied by a demonym or by an unambiguous name; and how often by
+    place names alone (a "Turkish" strike in Iraq names no Turkish place)."""
     found: Counter[str] = Counter()
     by_key: dict[str, Counter[str]] = {}
     for name in names:
@@ -271,6 +273,7 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) 
             by_key.setdefault(name.key, Counter())[code] += 1
     for name in names:  # "Georgia" named thrice is no evidence that "Georgia" is the country
         name.own = by_key.get(name.key, Counter())
+    named = found.copy()
     seen: dict[str, list[str]] = {}
     for word in _CAPITALIZED_WORD.findall(text):
         if not _DEMONYM_ENDING.search(word):
@@ -281,7 +284,7 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name], text: str) 
             seen[word] = demonym_codes
         for code in demonym_codes:
             found[code] += 1
-    return found
+    return found, named
 
 
 def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name]) -> float:
@@ -329,9 +332,9 @@ def _holds(container: _Name) -> _Holds:
 def _foreign_to_article(name: _Name, pick: Candidate | None, countries: Counter[str],
                         leaders: Sequence[tuple[str, int]]) -> bool:
     """Whether a small or alias-matched town picked for a name lies in a country the article never names
-    while it names another one at least :data:`FOREIGN_EVIDENCE` times: "Lu village" in a report on Shan
+    while its place names name another one at least :data:`FOREIGN_EVIDENCE` times: "Lu village" in a report on Shan
     State, Myanmar is not Luzhou in China, which GeoNames also calls Lu. ``leaders``: the article's two
-    most named countries with their counts."""
+    most named countries by place names, with their counts."""
     if pick is None or pick.kind != "place" or not pick.country_code:
         return False
     if countries[pick.country_code] > name.own[pick.country_code]:
@@ -545,11 +548,11 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
     ['US', 'US', 'FR']
     """
     names = _names(gazetteer, mentions, text)
-    countries = _article_countries(gazetteer, names, text)
+    countries, named = _article_countries(gazetteer, names, text)
     first = _pick(names, countries, [None] * len(names), None)
     _list_kinds(names, first)
     second = _pick(names, countries, first, _centre(first))
-    leaders = countries.most_common(2)
+    leaders = named.most_common(2)
     kept: list[Candidate | None] = []
     for name, pick in zip(names, second, strict=True):
         container = second[name.container] if name.container is not None else None
