@@ -260,19 +260,41 @@ def _event_db(tmp_path: Path) -> str:
 def test_events_lists_filtered_events_as_table_csv_and_json(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     db = _event_db(tmp_path)
-    assert main(["events", "--db", db, "--country", "SY"]) == 0
+    assert main(["events", "--db", db, "--members", "--country", "SY"]) == 0
     table = capsys.readouterr().out
     assert "Shelling/artillery/missile attack" in table and "Mosul" not in table and "shelled" in table
-    assert main(["events", "--db", db, "--type", "Attack", "--format", "csv"]) == 0
+    assert main(["events", "--db", db, "--members", "--type", "Attack", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ("date,event_type,sub_event_type,actor1,actor2,location,country,lat,lon,fatalities,"
                         "article_id,trigger")
     assert len(lines) == 3 and lines[1].startswith("2020-06-10,Violence against civilians,Attack,")
-    assert main(["events", "--db", db, "--near", "36.0,43.0,50", "--format", "json"]) == 0
+    assert main(["events", "--db", db, "--members", "--near", "36.0,43.0,50", "--format", "json"]) == 0
     (event,) = json.loads(capsys.readouterr().out)
     assert event["location"]["name"] == "Mosul" and event["trigger"]["text"] == "attacked"
-    assert main(["events", "--db", db, "--actor", "nobody", "--since", "2019-01-01"]) == 0
+    assert main(["events", "--db", db, "--members", "--actor", "nobody", "--since", "2019-01-01"]) == 0
     assert capsys.readouterr().out.strip() == "(none)"
+
+
+def test_events_lists_happenings_by_default_with_their_sources(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from eventwire.actors import load_actors
+    from eventwire.fusion import fuse
+    from eventwire.store import Store
+    from test_fusion import _article
+
+    db = str(tmp_path / "fused.duckdb")
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+                _article(3, fatalities=12, day="2019-03-18")]
+    with Store(db) as store:
+        store.write(articles, inputs=[], run_id="r1")
+        fuse(store, load_actors())
+    assert main(["events", "--db", db, "--actor", "SDF"]) == 0  # an alias of the stored names
+    table = capsys.readouterr().out
+    assert "3 articles, 3 publishers; date: 2019-03-18 (2) vs 2019-03-19 (1); fatalities: 12 (2) vs 15 (1)" in table
+    assert main(["events", "--db", db, "--format", "json", "--admin1", "nowhere"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["events", "--db", db, "--members", "--format", "csv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4  # the header and the three reports
 
 
 @pytest.mark.parametrize("args", [["--near", "36,43"], ["--near", "north,43,5"], ["--near", "95,43,5"],

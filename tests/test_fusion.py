@@ -207,3 +207,23 @@ def test_fuse_in_random_increments_equals_fusing_at_once(tmp_path: Path) -> None
             _write(once, final)
             fuse(once, table)
             assert _clusters(once) == incremental
+
+
+def test_store_clusters_filters_on_the_best_supported_values(tmp_path: Path) -> None:
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+                _article(4, fatalities=3, day="2019-03-18", country="IQ")]
+    with Store(tmp_path / "s.duckdb") as store:
+        _write(store, articles)
+        fuse(store, load_actors())
+        everything = store.clusters()
+        syria = store.clusters(country="sy")
+        assert sorted(c["articles"] for c in everything) == [1, 2]
+        assert [c["events"] for c in syria] == [2] and syria[0]["actor1"] in ("SDF", "Syrian Democratic Forces")
+        assert syria[0]["disagreements"]["fatalities"] == [[12, 1], [15, 1]]
+        assert len(store.clusters(event_type="armed clash", near=(34.4, 40.9, 20.0))) == 2
+        assert store.clusters(since="2019-03-19") == [] and len(store.clusters(until="2019-03-18")) == 2
+        named = store.clusters(actor_names=["SDF", "Syrian Democratic Forces"])
+        assert sorted(c["country_code"] for c in named) == ["IQ", "SY"]  # every report names the SDF, one way or another
+        assert store.clusters(actor_names=["Hezbollah"]) == []
+        members = store.events(country="SY")
+        assert {e["cluster_id"] for e in members} == {syria[0]["cluster_id"]}

@@ -62,16 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="the file to write (replaced if it exists)")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
 
-    p = commands.add_parser("events", help="list the events in the store, filtered")
+    p = commands.add_parser("events", help="list the happenings (fused events) in the store, filtered; "
+                                           "--members for the single events")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
     p.add_argument("--country", help="the location's country name or code (Syria, SY)")
-    p.add_argument("--type", help="an ACLED event type or sub-event type, or a PLOVER type")
-    p.add_argument("--actor", help="part of the name of actor 1 or 2 (case-insensitive)")
+    p.add_argument("--admin1", help="the location's first-level division (Deir ez-Zor)")
+    p.add_argument("--type", help="an ACLED event type or sub-event type (or, with --members, a PLOVER type)")
+    p.add_argument("--actor", help="an actor's name, alias (SDF) or part of a name (case-insensitive)")
     p.add_argument("--since", help="first date, YYYY-MM-DD")
     p.add_argument("--until", help="last date, YYYY-MM-DD (inclusive)")
     p.add_argument("--near", metavar="LAT,LON,KM", help="within KM kilometres of the point LAT,LON")
-    p.add_argument("--limit", type=int, help="at most this many events")
+    p.add_argument("--members", action="store_true", help="list the single events (each article's), not the "
+                                                          "happenings they were fused into")
+    p.add_argument("--limit", type=int, help="at most this many rows")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), for --actor")
 
     p = commands.add_parser("articles", help="list the articles in the store")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
@@ -161,7 +166,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "articles":
         return _articles(args, config.db)
     if args.command == "events":
-        return _events(args, config.db)
+        return _events(args, config)
     if args.command == "export":
         from eventwire.export import export
 
@@ -345,9 +350,12 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
             "trigger": (event.get("trigger") or {}).get("text")}
 
 
-def _events(args: argparse.Namespace, db: str) -> int:
+def _events(args: argparse.Namespace, config: Any) -> int:
     import csv
     import datetime
+
+    from eventwire.pipeline import load_tables
+    from eventwire.query import EventQuery, find_events
 
     near = _near(args.near)
     for flag in ("since", "until"):
@@ -357,31 +365,57 @@ def _events(args: argparse.Namespace, db: str) -> int:
                 datetime.date.fromisoformat(value)
         except ValueError as exc:
             raise UsageError(f"--{flag} must be YYYY-MM-DD, not {value!r}") from exc
-    with Store(db, read_only=True) as store:
-        found = store.events(country=args.country, event_type=args.type, actor=args.actor, since=args.since,
-                             until=args.until, near=near, limit=args.limit)
+    query = EventQuery(country=args.country, admin1=args.admin1, type=args.type, actor=args.actor, since=args.since,
+                       until=args.until, near=near, limit=args.limit)
+    table = load_tables(config).actors if args.actor else None
+    found = find_events(config.db, query, members=args.members, table=table)
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, indent=2))
         return 0
-    rows = [_event_row(event) for event in found]
+    rows = [_event_row(event) for event in found] if args.members else [_cluster_row(c) for c in found]
+    columns = _EVENT_COLUMNS if args.members else _CLUSTER_COLUMNS
     if args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=_EVENT_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         return 0
     if not rows:
         print("(none)")
         return 0
+    last = "trigger" if args.members else "sources"
     print(f"{'date':<10}  {'event_type':<26}  {'sub_event_type':<34}  {'actor1':<24}  {'actor2':<24}  "
-          f"{'location':<28}  {'dead':>4}  {'article':<12}  trigger")
+          f"{'location':<28}  {'dead':>4}  {'article' if args.members else 'cluster':<12}  {last}")
     for row in rows:
         where = f"{row['location'] or '-'}, {row['country'] or '-'}"
         dead = "-" if row["fatalities"] is None else str(row["fatalities"])
+        ident = row["article_id"] if args.members else row["cluster_id"]
+        tail = row["trigger"] if args.members else _sources_cell(row)
         print(f"{row['date'] or '-':<10}  {(row['event_type'] or '-')[:26]:<26}  "
               f"{(row['sub_event_type'] or '-')[:34]:<34}  {(row['actor1'] or '-')[:24]:<24}  "
-              f"{(row['actor2'] or '-')[:24]:<24}  {where[:28]:<28}  {dead:>4}  {str(row['article_id'])[:12]:<12}  "
-              f"{row['trigger'] or '-'}")
+              f"{(row['actor2'] or '-')[:24]:<24}  {where[:28]:<28}  {dead:>4}  {str(ident)[:12]:<12}  "
+              f"{tail or '-'}")
     return 0
+
+
+_CLUSTER_COLUMNS = ("date", "event_type", "sub_event_type", "actor1", "actor2", "location", "country", "admin1",
+                    "lat", "lon", "fatalities", "articles", "publishers", "earliest_report", "events",
+                    "disagreements", "cluster_id")
+
+
+def _cluster_row(cluster: dict[str, Any]) -> dict[str, Any]:
+    """The flat row of one happening: the table and CSV columns (disagreeing fields by name)."""
+    row = {column: cluster.get(column) for column in _CLUSTER_COLUMNS}
+    row["disagreements"] = "; ".join(
+        f"{name}: " + " vs ".join(f"{value} ({n})" for value, n in values)
+        for name, values in (cluster.get("disagreements") or {}).items())
+    return row
+
+
+def _sources_cell(row: dict[str, Any]) -> str:
+    """``3 articles, 2 publishers; fatalities: 12 (2) vs 15 (1)``."""
+    articles = row["articles"] or 0
+    cell = f"{articles} article{'s' if articles != 1 else ''}, {row['publishers'] or 0} publishers"
+    return f"{cell}; {row['disagreements']}" if row["disagreements"] else cell
 
 
 def _eval_events(args: argparse.Namespace, config: Any) -> int:

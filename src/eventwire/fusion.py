@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -240,9 +240,11 @@ def _precision(member: Member, name: str) -> int:
     return 0
 
 
-def _support(members: Sequence[Member], name: str) -> tuple[Support, ...]:
+def _support(members: Sequence[Member], name: str,
+             same: Callable[[str, str], bool] | None = None) -> tuple[Support, ...]:
     """The values of one field with the number of distinct articles giving each, best first: most
-    articles, then the most precise, then the earliest report, then the value itself."""
+    articles, then the most precise, then the earliest report, then the value itself. With ``same``,
+    names of one actor ("SDF", "Syrian Democratic Forces") count as one value, under its best name."""
     articles: dict[Any, set[str]] = defaultdict(set)
     finest: dict[Any, int] = {}
     earliest: dict[Any, str] = {}
@@ -253,18 +255,31 @@ def _support(members: Sequence[Member], name: str) -> tuple[Support, ...]:
         articles[value].add(member.article_id)
         finest[value] = min(finest.get(value, 9), _precision(member, name))
         earliest[value] = min(earliest.get(value, "~"), member.published or "~")
-    ranked = sorted(articles, key=lambda v: (-len(articles[v]), finest[v], earliest[v], str(v)))
+    def rank(values: Iterable[Any]) -> list[Any]:
+        return sorted(values, key=lambda v: (-len(articles[v]), finest[v], earliest[v], str(v)))
+
+    ranked = rank(articles)
+    if same is not None and name in ("actor1", "actor2"):
+        kept: list[Any] = []
+        for value in ranked:
+            alias_of = next((k for k in kept if same(k, value)), None)
+            if alias_of is None:
+                kept.append(value)
+            else:
+                articles[alias_of] |= articles[value]
+        ranked = rank(kept)
     return tuple(Support(value, len(articles[value])) for value in ranked)
 
 
-def make_cluster(members: Iterable[Member]) -> Cluster:
-    """A cluster of ``members`` (one happening), with its support and counts. Its id is a hash of its
-    members' keys, so the same members give the same id whatever their order."""
+def make_cluster(members: Iterable[Member], same: Callable[[str, str], bool] | None = None) -> Cluster:
+    """A cluster of ``members`` (one happening), with its support and counts (actor names that ``same``
+    equates counted as one). Its id is a hash of its members' keys, so the same members give the same id
+    whatever their order."""
     ordered = tuple(sorted(set(members), key=lambda m: m.key))
     digest = hashlib.sha256("\n".join(f"{a}:{e}" for a, e in (m.key for m in ordered)).encode()).hexdigest()
     reports = [m.published for m in ordered if m.published]
     return Cluster(id=digest[:16], block=ordered[0].block, members=ordered,
-                   support={name: _support(ordered, name) for name in FIELDS},
+                   support={name: _support(ordered, name, same) for name in FIELDS},
                    articles=len({m.article_id for m in ordered}),
                    publishers=len({m.publisher for m in ordered if m.publisher}),
                    earliest_report=min(reports) if reports else None)
@@ -281,7 +296,7 @@ def cluster(members: Iterable[Member], same: Callable[[str, str], bool]) -> list
     blocks: dict[str, dict[tuple[str, str], Member]] = defaultdict(dict)
     for member in members:
         blocks[member.block][member.key] = member
-    clusters = [make_cluster(group) for block in blocks.values()
+    clusters = [make_cluster(group, same) for block in blocks.values()
                 for group in _components(sorted(block.values(), key=lambda m: m.key), same)]
     return sorted(clusters, key=lambda c: c.id)
 

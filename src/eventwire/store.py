@@ -74,6 +74,46 @@ def _article_record(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _filters(*, country: str | None, admin1: str | None, event_type: str | None, actor: str | None,
+             actor_names: Sequence[str] | None, since: str | None, until: str | None, fields: dict[str, str],
+             plover: bool = True) -> tuple[list[str], dict[str, Any]]:
+    """The SQL conditions and parameters of the event filters over a table whose country, admin1 and
+    actor names are the expressions in ``fields``."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if country:
+        where.append(f"(lower({fields['country']}) = lower($country) OR lower({fields['country_code']}) = lower($country))")
+        params["country"] = country
+    if admin1:
+        where.append(f"lower({fields['admin1']}) = lower($admin1)")
+        params["admin1"] = admin1
+    if event_type:
+        kinds = "lower(event_type), lower(sub_event_type)" + (", lower(plover_type)" if plover else "")
+        where.append(f"lower($type) IN ({kinds})")
+        params["type"] = event_type
+    if actor or actor_names:
+        names = [n.lower() for n in actor_names or ()]
+        either = [f"lower({fields[a]}) IN (SELECT unnest($names))" for a in ("actor1", "actor2")]
+        if actor:
+            either += [f"contains(lower(coalesce({fields[a]}, '')), lower($actor))" for a in ("actor1", "actor2")]
+            params["actor"] = actor
+        where.append("(" + " OR ".join(either) + ")")
+        params["names"] = names
+    if since:
+        where.append("date >= $since")
+        params["since"] = since
+    if until:
+        where.append("date IS NOT NULL AND substr(date, 1, 10) <= $until")
+        params["until"] = until
+    return where, params
+
+
+def _within(near: tuple[float, float, float], lat: float | None, lon: float | None) -> bool:
+    from eventwire.places import haversine_km
+
+    return lat is not None and lon is not None and haversine_km(near[0], near[1], lat, lon) <= near[2]
+
+
 def _schema() -> list[str]:
     statements = [
         "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -501,65 +541,86 @@ class Store:
                                 [run_id]).fetchall()
         return [Problem(severity=r[0], code=r[1], where=r[2], message=r[3]) for r in rows]
 
-    def events(self, *, country: str | None = None, event_type: str | None = None, actor: str | None = None,
-               since: str | None = None, until: str | None = None,
-               near: tuple[float, float, float] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def events(self, *, country: str | None = None, admin1: str | None = None, event_type: str | None = None,
+               actor: str | None = None, actor_names: Sequence[str] | None = None, since: str | None = None,
+               until: str | None = None, near: tuple[float, float, float] | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
         """The stored events that pass every filter given, by date (undated last), then article.
 
         Args:
             country: the location's country name or country code (case-insensitive).
+            admin1: the location's first-level division (case-insensitive).
             event_type: an ACLED event type or sub-event type, or a PLOVER type (case-insensitive, exact).
             actor: part of the name of actor 1 or actor 2 (case-insensitive).
+            actor_names: or else one of these names exactly (e.g. every alias the table knows).
             since: the first date, ``YYYY-MM-DD`` (undated events are left out).
             until: the last date, ``YYYY-MM-DD``, inclusive.
             near: ``(lat, lon, km)``: within that great-circle distance of the point.
             limit: at most this many events.
 
-        Returns each event's JSON object (DESIGN.md's keys) with ``article_id``.
+        Returns each event's JSON object (DESIGN.md's keys) with ``article_id`` and ``cluster_id``.
 
         >>> store.events(country="SY", event_type="Battles", since="2019-03-01")  # doctest: +SKIP
         [{'article_id': '…', 'id': '…', 'event_type': 'Battles', …}]
         """
-        from math import asin, cos, radians, sin, sqrt
-
         columns = _SPAN_TABLES["events"]
-        where: list[str] = []
-        params: dict[str, Any] = {}
-        if country:
-            where.append("(lower(json_extract_string(location, '$.country')) = lower($country) OR "
-                         "lower(json_extract_string(location, '$.country_code')) = lower($country))")
-            params["country"] = country
-        if event_type:
-            where.append("lower($type) IN (lower(event_type), lower(sub_event_type), lower(plover_type))")
-            params["type"] = event_type
-        if actor:
-            where.append("(contains(lower(coalesce(json_extract_string(actor1, '$.name'), '')), lower($actor)) OR "
-                         "contains(lower(coalesce(json_extract_string(actor2, '$.name'), '')), lower($actor)))")
-            params["actor"] = actor
-        if since:
-            where.append("date >= $since")
-            params["since"] = since
-        if until:
-            where.append("date IS NOT NULL AND substr(date, 1, 10) <= $until")
-            params["until"] = until
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        sql = (f"SELECT article_id, {quoted} FROM events{' WHERE ' + ' AND '.join(where) if where else ''} "
-               "ORDER BY date NULLS LAST, article_id, idx")
+        where, params = _filters(
+            country=country, admin1=admin1, event_type=event_type, actor=actor, actor_names=actor_names,
+            since=since, until=until,
+            fields={"country": "json_extract_string(location, '$.country')",
+                    "country_code": "json_extract_string(location, '$.country_code')",
+                    "admin1": "json_extract_string(location, '$.admin1')",
+                    "actor1": "json_extract_string(actor1, '$.name')",
+                    "actor2": "json_extract_string(actor2, '$.name')"})
+        quoted = ", ".join(f'e."{c}"' for c in columns)
+        sql = (f"SELECT e.article_id, m.cluster_id, {quoted} FROM events e LEFT JOIN cluster_members m "
+               f"ON m.article_id = e.article_id AND m.event_id = e.id"
+               f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY e.date NULLS LAST, e.article_id, e.idx")
         json_columns = {c for c in columns if _column_type("events", c) == "JSON"}
         found: list[dict[str, Any]] = []
         for row in self.con.execute(sql, params).fetchall():
-            event = {"article_id": row[0], **{c: json.loads(v) if c in json_columns and v is not None else v
-                                              for c, v in zip(columns, row[1:], strict=True)}}
-            if near is not None:
-                place = event["location"] or {}
-                if place.get("lat") is None or place.get("lon") is None:
-                    continue
-                lat1, lat2 = radians(near[0]), radians(place["lat"])
-                half = sin((lat2 - lat1) / 2) ** 2 + \
-                    cos(lat1) * cos(lat2) * sin(radians(place["lon"] - near[1]) / 2) ** 2
-                if 2 * 6371.0 * asin(min(1.0, sqrt(half))) > near[2]:
-                    continue
+            event = {"article_id": row[0], "cluster_id": row[1],
+                     **{c: json.loads(v) if c in json_columns and v is not None else v
+                        for c, v in zip(columns, row[2:], strict=True)}}
+            place = event["location"] or {}
+            if near is not None and not _within(near, place.get("lat"), place.get("lon")):
+                continue
             found.append(event)
             if limit is not None and len(found) >= limit:
                 break
         return found
+
+    def clusters(self, *, country: str | None = None, admin1: str | None = None, event_type: str | None = None,
+                 actor: str | None = None, actor_names: Sequence[str] | None = None, since: str | None = None,
+                 until: str | None = None, near: tuple[float, float, float] | None = None,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+        """The clusters (one per happening; see :mod:`eventwire.fusion`) that pass every filter, with the
+        filters of :meth:`events` applied to each cluster's best-supported values; by date, then id."""
+        where, params = _filters(
+            country=country, admin1=admin1, event_type=event_type, actor=actor, actor_names=actor_names,
+            since=since, until=until, fields={"country": "country", "country_code": "country_code",
+                                              "admin1": "admin1", "actor1": "actor1", "actor2": "actor2"},
+            plover=False)
+        names = (*_CLUSTER_COLUMNS, "events")
+        sql = (f"SELECT {', '.join(_CLUSTER_COLUMNS)}, (SELECT count(*) FROM cluster_members m "
+               f"WHERE m.cluster_id = clusters.cluster_id) FROM clusters"
+               f"{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY date NULLS LAST, cluster_id")
+        found: list[dict[str, Any]] = []
+        for row in self.con.execute(sql, params).fetchall():
+            cluster = dict(zip(names, row, strict=True))
+            cluster["support"] = json.loads(cluster["support"] or "{}")
+            cluster["disagreements"] = json.loads(cluster["disagreements"] or "{}")
+            if near is not None and not _within(near, cluster["lat"], cluster["lon"]):
+                continue
+            found.append(cluster)
+            if limit is not None and len(found) >= limit:
+                break
+        return found
+
+    def actor_names(self) -> list[str]:
+        """Every actor name the store's events use (actor 1 and 2), sorted."""
+        rows = self.con.execute("""SELECT DISTINCT name FROM (
+                                       SELECT json_extract_string(actor1, '$.name') AS name FROM events
+                                       UNION SELECT json_extract_string(actor2, '$.name') FROM events)
+                                   WHERE name IS NOT NULL ORDER BY name""").fetchall()
+        return [row[0] for row in rows]
