@@ -184,3 +184,50 @@ def test_code_sentence_reference_article(nlp: Language) -> None:
     declared = [c for c in found if c.trigger.lower().startswith("declare")]
     assert declared and all(c.event_type is None and c.plover_mode == "statement" for c in declared)
     assert all(c.actor1 is not None and c.actor1.name == sdf for c in declared)
+
+
+def test_load_lexicon_headings_name_sub_types(tmp_path: Path) -> None:
+    lex = load_lexicon()
+    assert lex.headings["movement of forces"] == "Change to group/activity"
+    assert set(lex.headings.values()) <= set(lex.acled)
+    user = tmp_path / "tags.toml"
+    user.write_text('[headings]\n"Road  block" = "Nope"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="unknown ACLED sub-event type"):
+        load_lexicon([user])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Displacement: On 2 March 2023, hundreds of families fled the shelling of their village.", "Other"),
+    ("Property destruction: On 4 May 2023, two men threw petrol bombs at a party office.",
+     "Looting/property destruction"),
+    ("Movement of forces: On 8 June 2023, an army convoy of forty trucks entered the province.",
+     "Change to group/activity"),
+    ("Non-violent activity: On 1 July 2023, armed men set up a checkpoint and searched cars.", "Other"),
+])
+def test_code_sentence_heading_tag_is_main_event(nlp: Language, text: str, sub_event_type: str) -> None:
+    found = coded(nlp, text)
+    best = main(found)
+    assert best is not None and best.sub_event_type == sub_event_type
+    assert best.start == 0 and best.rule.startswith("heading")
+    assert not any(c.start < best.end and c is not best for c in found)  # the tag's own words give way
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "On 2 March 2023, rebels said: the army shelled the village.",  # a colon later on is no tag
+    "Breaking news: rebels shelled the village.",  # a colon tag that names no event type
+])
+def test_code_sentence_heading_only_known_tags(nlp: Language, text: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and not best.rule.startswith("heading")
+
+
+@pytest.mark.model
+def test_following_lemmas_stop_at_paragraph(nlp: Language) -> None:
+    from eventwire.events.triggers import _following_lemmas
+
+    doc = nlp("Crowds gathered in the square. Police fired tear gas.\n\nThe market reopened on Friday.")
+    first = next(doc.sents)
+    words = _following_lemmas(first, 2, {})
+    assert "tear" in words and "market" not in words

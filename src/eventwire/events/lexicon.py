@@ -30,7 +30,7 @@ _ENTRY_KEYS = frozenset({"lemmas", "pos", "family", "sub_event_type", "plover", 
                          "require", "exclude", "why"})
 _RULE_KEYS = frozenset({"when", "then", "sub_event_type", "plover", "mode", "no_acled", "drop", "why"})
 _TOP_KEYS = frozenset({"version", "forms", "acled", "acled_to_plover", "plover", "agents", "classes", "roles",
-                       "context", "modality", "family", "block", "trigger"})
+                       "context", "modality", "family", "block", "trigger", "headings"})
 _POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN", "ADV", "AUX"})
 
 
@@ -137,6 +137,9 @@ class Lexicon:
     context_families: frozenset[str]
     forms: Mapping[str, str] = field(default_factory=dict)
     """Word form → lemma, where the English models lemmatize wrongly ("raped" → "rap")."""
+    headings: Mapping[str, str] = field(default_factory=dict)
+    """Lower-case tag that opens a text before a colon ("movement of forces:") → the ACLED sub-event
+    type it names."""
     sources: tuple[str, ...] = field(default=())
 
 
@@ -179,6 +182,7 @@ class _Builder:
         self.raw_blocks: list[tuple[str, dict[str, Any]]] = []
         self.sources: list[str] = []
         self.forms: dict[str, str] = {}
+        self.headings: dict[str, str] = {}
 
     def add(self, where: str, data: dict[str, Any], *, user: bool) -> None:
         unknown = set(data) - _TOP_KEYS
@@ -190,6 +194,10 @@ class _Builder:
         self.acled.update(_str_map(where, data.get("acled", {}), "acled"))
         self.forms.update({form.lower(): lemma.lower()
                            for form, lemma in _str_map(where, data.get("forms", {}), "forms").items()})
+        for tag, sub in _str_map(where, data.get("headings", {}), "headings").items():
+            if sub not in self.acled:
+                raise _fail(where, f"headings.{tag}: unknown ACLED sub-event type {sub!r}")
+            self.headings[" ".join(tag.lower().split())] = sub
         for sub, pair in _table(where, data.get("acled_to_plover", {}), "acled_to_plover").items():
             if not isinstance(pair, list) or not 1 <= len(pair) <= 2:
                 raise _fail(where, f"acled_to_plover.{sub} must be [PLOVER type, mode]")
@@ -342,7 +350,7 @@ class _Builder:
             partitives=frozenset(self.partitives), idiom_objects=frozenset(self.idiom_objects),
             modality=Modality(**{name: mod.get(name, empty) for name in Modality.__slots__}),
             context_sentences=self.context_sentences, context_families=frozenset(self.context_families),
-            forms=dict(self.forms), sources=tuple(self.sources))
+            forms=dict(self.forms), headings=dict(self.headings), sources=tuple(self.sources))
 
 
 def _table(where: str, value: Any, key: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ triggers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from eventwire.events.roles import ActorIndex, agent, lexical_inter, objects, pa
 from eventwire.records import Actor
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["Coded", "Lexicon", "code_sentence", "load_lexicon"]
 
@@ -114,20 +115,29 @@ def _phrase_lemmas(token: Token, agent_token: Token | None, forms: Mapping[str, 
     return frozenset(words)
 
 
+def _paragraph_break(doc: Doc, index: int) -> bool:
+    """Whether a line break separates token ``index`` from the token before it (the text between them is
+    the earlier token with its trailing whitespace; reading ``doc.text`` would rebuild the whole text)."""
+    return "\n" in doc[index - 1].text_with_ws
+
+
 def _following_lemmas(sent: Span, count: int, forms: Mapping[str, str]) -> frozenset[str]:
-    """Lemmas of the ``count`` sentences before and after ``sent`` in the same paragraph."""
+    """Lemmas of the ``count`` sentences before and after ``sent`` in the same paragraph.
+
+    Reads only those sentences' tokens: each neighbour is found from the token next to the current one.
+    """
     words: set[str] = set()
     doc = sent.doc
     index = sent.end
     for _ in range(count):
-        if index >= len(doc) or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
+        if index >= len(doc) or _paragraph_break(doc, index):
             break
         following = doc[index].sent
         words |= _sentence_lemmas(following, forms)
         index = following.end
     index = sent.start
     for _ in range(count):
-        if index <= 0 or "\n" in doc.text[doc[index - 1].idx:doc[index].idx]:
+        if index <= 0 or _paragraph_break(doc, index):
             break
         preceding = doc[index - 1].sent
         words |= _sentence_lemmas(preceding, forms)
@@ -407,6 +417,38 @@ def _dedupe(coded: list[Coded], sent: Span) -> list[Coded]:
     return sorted(keep, key=lambda c: c.start)
 
 
+_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /-]{0,48}[A-Za-z])\s*:\s")
+"""A short tag before a colon at the start of a text ("Movement of forces: …")."""
+_HEADING_CONFIDENCE = 0.95
+
+
+def _with_heading(coded: list[Coded], sent: Span, lexicon: Lexicon) -> list[Coded]:
+    """``coded`` with the event a text's opening tag names ("Looting: …", see ``[headings]``), when ``sent``
+    opens the text with one: it is the text's main event, with the actors of the sentence's most
+    confident event; codings of the tag's own words ("Displacement") give way to it."""
+    if sent.start != 0 or not lexicon.headings:
+        return coded
+    match = _HEADING.match(sent.text[:64])
+    if match is None:
+        return coded
+    sub = lexicon.headings.get(" ".join(match.group(1).lower().split()))
+    if sub is None:
+        return coded
+    start, end = match.start(1), match.end(1)
+    rest = [c for c in coded if c.start >= end]
+    typed = [c for c in rest if c.event_type is not None]
+    source = max(typed, key=lambda c: c.confidence) if typed else None
+    plover, mode = lexicon.acled_to_plover.get(sub, (None, None))
+    tag = match.group(1)
+    heading = Coded(start=start, end=end, trigger=tag, head=sent.start, event_type=lexicon.acled[sub],
+                    sub_event_type=sub, plover_type=plover, plover_mode=mode,
+                    actor1=source.actor1 if source else None, actor2=source.actor2 if source else None,
+                    rule=f"heading '{tag}': the text opens with the tag of a {sub} event → {sub}",
+                    confidence=_HEADING_CONFIDENCE, inter1=source.inter1 if source else None,
+                    inter2=source.inter2 if source else None)
+    return [heading, *rest]
+
+
 def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ()) -> list[Coded]:
     """The events and PLOVER interactions one parsed sentence reports, in text order.
 
@@ -427,7 +469,7 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
         if entries is not None:
             found.append((token, entries))
     if not found:
-        return []
+        return _with_heading([], sent, lexicon)
     lemmas = _sentence_lemmas(sent, forms)
     blocked, blocked_all = _blocks(lexicon, lemmas)
     ctx = _Context(sent=sent, lexicon=lexicon, lemmas=lemmas, window=None, blocked=blocked,
@@ -442,4 +484,4 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
                 coded.append(result)
             if matched:  # the first entry that matches decides, even when it codes nothing
                 break
-    return _dedupe(coded, sent)
+    return _with_heading(_dedupe(coded, sent), sent, lexicon)
