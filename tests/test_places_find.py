@@ -265,3 +265,10 @@ def test_find_cuts_a_model_entity_at_its_bracket(nlp: Language, gazetteer: Gazet
     text = "On 14 June 2022, in Tumbes (Tumbes), residents captured and beat up a robber."
     assert any("(" in ent.text for ent in nlp(text).ents)  # the model reads "Tumbes (Tumbes" as one name
     assert found(nlp, gazetteer, text) == ["Tumbes", "Tumbes"]
+
+
+def test_find_a_particle_shared_with_a_person_name_does_not_hide_a_place(nlp: Language,
+                                                                         gazetteer: Gazetteer) -> None:
+    text = "Turkish forces shelled Al Asadiyah town in Al Hasakeh countryside with mortars."
+    assert [e.label_ for e in nlp(text).ents if e.text == "Al Asadiyah"] == ["PERSON"]
+    assert "Al Hasakeh" in found(nlp, gazetteer, text)

@@ -397,8 +397,11 @@ class _Finder:
         return False
 
     def _person_word(self, span: Span) -> bool:
-        """A word of a person's multi-word name elsewhere in the article ("Gabriel" after "Kino Gabriel")."""
-        return any(t.lower_ in self.person_words for t in span if _name_like(t))
+        """A word of a person's multi-word name elsewhere in the article ("Gabriel" after "Kino Gabriel");
+        not a particle such as "Al", which "Al Asadiyah" (a town the model calls a person) shares with
+        "Al Hasakeh"."""
+        return any(t.lower_ in self.person_words and t.lower_ not in self.cues.connectors
+                   for t in span if _name_like(t))
 
     def _names_another_thing(self, span: Span) -> bool:
         """Followed by a noun such as "virus": "West Nile virus" names a disease, not a place."""
