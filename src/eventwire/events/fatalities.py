@@ -96,7 +96,7 @@ def _death_anchor(token: Token, sent: Span) -> Token | None:
     for _ in range(5):
         if token.lemma_.lower() in _DEATH_WORDS or token.lower_ in _DEATH_WORDS:
             return token
-        if token.head is token or not sent.start <= token.head.i < sent.end:
+        if token.head.i == token.i or not sent.start <= token.head.i < sent.end:
             return None
         token = token.head
     return None
