@@ -231,3 +231,22 @@ def test_following_lemmas_stop_at_paragraph(nlp: Language) -> None:
     first = next(doc.sents)
     words = _following_lemmas(first, 2, {})
     assert "tear" in words and "market" not in words
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Demonstrators attacked a police station and police responded with stun grenades.",
+     "Violent demonstration"),  # a stun grenade is no explosive attack
+    ("Rebels attacked army posts with heavy guns near the border.", "Shelling/artillery/missile attack"),
+    ("Soldiers detained a dozen young men in the town for conscription.", "Abduction/forced disappearance"),
+    ("Troops arrested two farmers and used them as human shields.", "Abduction/forced disappearance"),
+])
+def test_code_sentence_codebook_distinctions(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+def test_code_sentence_skips_bracketed_notes(nlp: Language) -> None:
+    found = coded(nlp, "Gunmen shot dead a teacher in the town. [victims targeted: teachers]")
+    assert [c.trigger for c in found if c.event_type] == ["shot"]

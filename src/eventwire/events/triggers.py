@@ -417,6 +417,8 @@ def _dedupe(coded: list[Coded], sent: Span) -> list[Coded]:
     return sorted(keep, key=lambda c: c.start)
 
 
+_BRACKETS = {"[": 1, "]": -1}
+"""Square brackets: what they enclose is an editor's note, not the reported text."""
 _HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /-]{0,48}[A-Za-z])\s*:\s")
 """A short tag before a colon at the start of a text ("Movement of forces: …")."""
 _HEADING_CONFIDENCE = 0.95
@@ -462,7 +464,13 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
     """
     triggers, forms = lexicon.triggers, lexicon.forms
     found: list[tuple[Token, tuple[Entry, ...]]] = []
+    bracketed = 0
     for token in sent:
+        if token.text in _BRACKETS:
+            bracketed = max(0, bracketed + _BRACKETS[token.text])
+            continue
+        if bracketed:  # an editor's note ("[women targeted: …]", "[coded to …]") reports no event
+            continue
         entries = triggers.get(_lemma(token, forms))
         if entries is None and token.lower_ != token.lemma_:
             entries = triggers.get(token.lower_)
