@@ -382,8 +382,8 @@ def _pick(names: Sequence[_Name], countries: Counter[str], chosen: Sequence[Cand
     picked: list[Candidate | None] = []
     for name, own in zip(names, chosen, strict=True):
         candidates = [c for c in name.candidates if not c.fuzzy or _supported(name, c, names, countries)]
-        if not candidates:
-            picked.append(None)
+        if len(candidates) < 2:  # nothing to rank
+            picked.append(candidates[0] if candidates else None)
             continue
         # Towns of the other names lift the division they lie in; a name's own town does not.
         towns_in = {key for key, count in towns.items()
@@ -478,15 +478,25 @@ def _nearby(mentions: Sequence[Mention], picks: Sequence[Candidate | None], plac
 
 def _names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list[_Name]:
     names: list[_Name] = []
+    looked_up: dict[str, tuple[list[Candidate], bool]] = {}  # an article repeats its names
+    scored: dict[tuple[str, bool], _Name] = {}
     for mention in mentions:
-        candidates, part_of = _lookup(gazetteer, mention.text)
+        found = looked_up.get(mention.text)
+        if found is None:
+            found = looked_up[mention.text] = _lookup(gazetteer, mention.text)
+        candidates, part_of = found
         after = text[mention.end:mention.end + 16]
         before = text[max(0, mention.start - 16):mention.start]
         admin_word = bool(_ADMIN_WORDS.match(after) or _ADMIN_WORDS_BEFORE.search(before)
                           or _ADMIN_WORDS.search(mention.text))
         name = _Name(mention=mention, candidates=candidates, key=name_key(mention.text),
                      admin_word=admin_word, part_of=part_of)
-        name.priors = _priors(name)
+        twin = scored.get((mention.text, admin_word))
+        if twin is None:
+            name.priors = _priors(name)
+            scored[(mention.text, admin_word)] = name
+        else:  # the same name written the same way ranks its candidates the same way
+            name.priors, name.shadowed = twin.priors, twin.shadowed
         names.append(name)
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
     groups: list[list[int]] = [[order[0]]] if order else []
