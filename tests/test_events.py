@@ -14,7 +14,8 @@ import pytest
 from eventwire.amounts import quantify
 from eventwire.events.assemble import acled_actors, assemble
 from eventwire.events.dates import event_date, within_precision
-from eventwire.events.fatalities import count_fatalities, is_vague, says_nobody_died
+from eventwire.events.fatalities import _death_anchor, count_fatalities, is_vague, says_nobody_died
+from eventwire.events.roles import agent, patient
 from eventwire.records import Actor, Amount, EventActor, Place, TimeRef
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class _Coded:
 
 def _coded(doc: Doc, trigger: str, event_type: str | None, sub_event_type: str | None, *,
            plover_type: str | None = "ASSAULT", actor1: Actor | None = None, actor2: Actor | None = None,
-           occurrence: int = 0, confidence: float = 0.8) -> tuple[Span, _Coded]:
+           occurrence: int = 0, confidence: float = 0.8, plover_mode: str | None = None) -> tuple[Span, _Coded]:
     start = -1
     for _ in range(occurrence + 1):
         start = doc.text.index(trigger, start + 1)
@@ -48,7 +49,7 @@ def _coded(doc: Doc, trigger: str, event_type: str | None, sub_event_type: str |
     assert span is not None
     return span.sent, _Coded(start=start, end=start + len(trigger), trigger=trigger, head=span.root.i,
                              event_type=event_type, sub_event_type=sub_event_type, plover_type=plover_type,
-                             plover_mode=None, actor1=actor1, actor2=actor2, rule=f"trigger:{trigger}",
+                             plover_mode=plover_mode, actor1=actor1, actor2=actor2, rule=f"trigger:{trigger}",
                              confidence=confidence)
 
 
@@ -301,3 +302,127 @@ def test_every_section_is_read_on_its_own(nlp: Language) -> None:
     sections = [Section(kind="title", start=0, end=17), Section(kind="body", start=18, end=len(text))]
     found = [s.text.strip() for s in _sentences(doc, sections)]
     assert found[0] == "Rebels seize town" and found[-1].endswith("on Monday.")
+
+
+# --- regressions: token identity, roles -----------------------------------------------------------
+
+class _Token:
+    """A stand-in for a spaCy token: like spaCy's, each ``head`` access makes a new object."""
+
+    def __init__(self, words: list[str], heads: list[int], i: int, reads: list[int]) -> None:
+        self._words, self._heads, self.i, self._reads = words, heads, i, reads
+
+    @property
+    def head(self) -> _Token:
+        return _Token(self._words, self._heads, self._heads[self.i], self._reads)
+
+    @property
+    def lemma_(self) -> str:
+        self._reads.append(self.i)
+        return self._words[self.i]
+
+    @property
+    def lower_(self) -> str:
+        return self._words[self.i]
+
+
+class _Sent:
+    start, end = 0, 3
+
+
+def test_death_anchor_stops_at_the_root_although_each_head_is_a_new_object() -> None:
+    # "token.head is token" is never true in spaCy: the walk compared identities and circled on the root
+    reads: list[int] = []
+    token = _Token(["gunmen", "attacked", "village"], [1, 1, 1], 0, reads)
+    assert _death_anchor(token, _Sent()) is None  # type: ignore[arg-type]
+    assert reads == [0, 1]  # the root is read once, not again and again
+    reads.clear()
+    anchor = _death_anchor(_Token(["two", "dead", "x"], [1, 1, 1], 0, reads), _Sent())  # type: ignore[arg-type]
+    assert anchor is not None and anchor.i == 1
+
+
+def _role(doc: Doc, word: str, which: str = "agent") -> str | None:
+    token = next(t for t in doc if t.text == word)
+    found = agent(token) if which == "agent" else patient(token)
+    return None if found is None else found.text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "trigger", "expected"), [
+    # a date's day number misparsed as a second subject is no party
+    (("Around 9 January 2022 (as reported), in the township (Hinthada district), the soldiers arrested "
+      "ten party members."), "arrested", "soldiers"),
+    # an acronym misread as an auxiliary before the subject is the group's name
+    ("On 26 April 2022, IS members attacked army positions near the town.", "attacked", "IS"),
+    # the "by" object of the last of coordinated passives is everyone's agent
+    ("Two men were arrested, beaten and stripped by police officers in the city.", "arrested", "officers"),
+    # whoever planted a device set it off
+    ("An explosive device planted by unknown militants exploded near the market.", "exploded", "militants"),
+    ("A landmine placed by an armed group was detonated against a patrol.", "detonated", "group"),
+    ("A roadside bomb planted by rebels killed two soldiers.", "planted", "rebels"),
+    # the "by" object of a noun's participle
+    ("Four fighters were killed in airstrikes conducted by Turkish drones.", "airstrikes", "drones"),
+    # a pronoun subject of a reported clause is the reporter
+    ("The army said that they arrested five young men in the town.", "arrested", "army"),
+])
+def test_agent_reads_through_misparses_passives_and_pronouns(nlp: Language, sentence: str, trigger: str,
+                                                             expected: str) -> None:
+    assert _role(nlp(sentence), trigger) == expected
+
+
+@pytest.mark.model
+def test_assemble_a_generic_mention_is_not_named_after_the_party_supporting_it(nlp: Language) -> None:
+    text = "Government forces supported by the YPG detained a number of young men in the town."
+    doc = nlp(text)
+    forces = _actor(text, "Government forces", "Military Forces of Syria", 1, kind="generic")
+    ypg = _actor(text, "YPG", "YPG: People's Protection Units", 2)
+    sent, coded = _coded(doc, "detained", "Strategic developments", "Arrests", actor1=forces)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[forces, ypg])
+    assert event.actor1 is not None and event.actor1.name == "Military Forces of Syria"
+
+
+@pytest.mark.model
+def test_assemble_the_loser_of_a_territory_is_actor2(nlp: Language) -> None:
+    text = ("A spokesman for the Free Army, which with the support of Turkish troops seized the village and "
+            "hoisted its banner over the old al-Nusra headquarters, spoke on Sunday.")
+    doc = nlp(text)
+    army = _actor(text, "Free Army", "Free Syrian Army", 2)
+    turkey = _actor(text, "Turkish troops", "Military Forces of Turkey", 8)
+    nusra = _actor(text, "al-Nusra", "Jabhat al-Nusra", 2)
+    sent, coded = _coded(doc, "seized", "Battles", "Non-state actor overtakes territory", actor1=army)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[army, turkey, nusra])
+    assert event.actor2 == EventActor(name="Jabhat al-Nusra", inter=2)
+    text = "Rebels of the Free Army took the village from al-Nusra with the support of Turkish troops."
+    doc = nlp(text)
+    army, turkey = _actor(text, "Free Army", "Free Syrian Army", 2), _actor(text, "Turkish troops", "Turkey", 8)
+    nusra = _actor(text, "al-Nusra", "Jabhat al-Nusra", 2)
+    sent, coded = _coded(doc, "took", "Battles", "Non-state actor overtakes territory", actor1=army)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[army, turkey, nusra])
+    assert event.actor2 == EventActor(name="Jabhat al-Nusra", inter=2)
+
+
+@pytest.mark.model
+def test_assemble_the_displaced_are_actor1_of_a_displacement(nlp: Language) -> None:
+    text = "Hundreds of residents fled their villages after fighting between the army and rebels."
+    doc = nlp(text)
+    residents = _actor(text, "residents", "Civilians (Mali)", 7, kind="generic")
+    army = _actor(text, "army", "Military Forces of Mali", 1, kind="generic")
+    sent, coded = _coded(doc, "fled", "Strategic developments", "Other", plover_type="COERCE",
+                         plover_mode="displace", actor1=army)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[residents, army])
+    assert event.actor1 == EventActor(name="Civilians (Mali)", inter=7)
+
+
+@pytest.mark.model
+def test_assemble_merges_a_battle_told_from_the_other_side(nlp: Language) -> None:
+    text = "Rebels attacked an army post near the village. The soldiers repelled the attack."
+    doc = nlp(text)
+    rebels = _actor(text, "Rebels", "Rebels (Mali)", 2, kind="generic")
+    army = _actor(text, "army", "Military Forces of Mali", 1, kind="generic")
+    soldiers = _actor(text, "soldiers", "Military Forces of Mali", 1, kind="generic")
+    first = _coded(doc, "attacked", "Battles", "Armed clash", actor1=rebels, actor2=army)
+    second = _coded(doc, "repelled", "Battles", "Armed clash", actor1=soldiers, confidence=0.9)
+    (event,) = assemble(doc, [(first[0], [first[1]]), (second[0], [second[1]])],
+                        actors=[rebels, army, soldiers])
+    assert event.actor1 is not None and event.actor1.name == "Rebels (Mali)" and len(event.evidence) == 2
+    assert event.confidence == 0.9

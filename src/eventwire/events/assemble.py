@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from eventwire.events.dates import DAY, MONTH, WEEK, EventDate, event_date, within_precision
 from eventwire.events.fatalities import DEATH_VERBS, count_fatalities
+from eventwire.events.roles import ActorIndex, prep_objects, subject_token
 from eventwire.places.event import event_location
 from eventwire.records import (
     Actor,
@@ -48,7 +49,7 @@ from eventwire.records import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["CodedMention", "Mention", "acled_actors", "assemble", "event_id"]
 
@@ -67,6 +68,18 @@ _FOLLOWING = 2
 _ARMED = frozenset({1, 2, 3, 4, 8})
 """Inter codes of the actors that can perpetrate political violence (state forces, rebels, militias,
 external forces)."""
+TERRITORY_TYPES = frozenset({"Non-state actor overtakes territory", "Government regains territory"})
+"""Sub-event types whose actor 2 is who held the territory."""
+_SUPPORT_WORDS = frozenset({"backing", "back", "support", "help", "assistance", "aid", "cover", "cooperation",
+                            "coordination", "alongside", "spokesman", "spokesperson", "commander", "leader"})
+"""Words under which an actor sides with the taker of a territory or speaks for it, not loses it."""
+_OTHER_PARTY_DEPS = frozenset({"conj", "advcl", "dobj", "nsubj", "nsubjpass"})
+_OTHER_PARTY_WORDS = frozenset({"support", "back", "backing", "aid", "assist", "help", "accompany", "escort",
+                                "cover", "clash", "fight", "attack", "battle", "target", "confront", "kill",
+                                "against", "with", "and", "between", "versus", "vs"})
+"""Dependencies and words that lead from a generic mention's head to another party ("regime forces
+*supported by* QSD", "soldiers *and* IS fighters", "troops who clashed *with* IS"), not to its own name
+("militants (suspected TTP)", "fighters operating under OPS", "a bomber from Al Shabaab")."""
 
 
 class CodedMention(Protocol):
@@ -215,12 +228,26 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     main2 = _identified(doc, coded.actor2, present)
     found1 = _event_actor(main1) if main1 is not None else None
     found2 = _event_actor(main2) if main2 is not None else None
+    if found1 is None and coded.event_type not in (None, "Protests", "Riots") \
+            and text[coded.end:coded.end + 3].lstrip().startswith(":"):
+        # a label before the clause that tells who acted ("Property destruction: police seized …")
+        main1 = _clause_subject(sent, present)
+        found1 = _event_actor(main1) if main1 is not None else None
     person = main1 is not None and any(s <= main1.start and main1.end <= e for s, e in persons)
     if (found1 is None or found1.inter is None or person) and coded.event_type not in (None, "Protests", "Riots"):
         # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
         # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
         # (a person with no such group stays: the model's PERSON label is too often an unusual group name)
         found1 = _armed_actor([a for a in present if a is not main1], coded.actor2) or found1
+    if coded.event_type is not None and (coded.plover_mode == "displace" or (
+            coded.sub_event_type == "Other" and found1 is None)):
+        # ACLED codes the displaced as actor 1 of a displacement, whoever drove them out
+        displaced = next((a for a in present if a.inter == CIVILIANS), None)
+        if displaced is not None and (found1 is None or found1.inter != CIVILIANS):
+            found2 = found2 if found2 is not None else found1
+            found1 = _event_actor(displaced)
+    elif coded.sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
+        found2 = _opponent(doc, doc[coded.head], found1, present, persons)
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
@@ -252,9 +279,25 @@ def _identified(doc: Doc, actor: Actor | None, present: Sequence[Actor]) -> Acto
     start, end = span.root.left_edge.idx, span.root.right_edge.idx + len(span.root.right_edge)
     for other in present:
         if other.kind == "named" and other.inter in _ARMED and start <= other.start and other.end <= end \
-                and (other.start, other.end) != (actor.start, actor.end):
+                and (other.start, other.end) != (actor.start, actor.end) and _names_phrase(doc, other, span.root):
             return other
     return actor
+
+
+def _names_phrase(doc: Doc, named: Actor, root: Token) -> bool:
+    """Whether ``named`` names the phrase of ``root`` ("ADF members", "a bomber from Al Shabaab") rather
+    than another party inside it ("regime forces *supported by QSD*", "soldiers *and IS fighters*")."""
+    span = doc.char_span(named.start, named.end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    for _ in range(8):
+        if token.i == root.i:
+            return True
+        if token.dep_ in _OTHER_PARTY_DEPS or token.lemma_.lower() in _OTHER_PARTY_WORDS or token.head.i == token.i:
+            return False
+        token = token.head
+    return False
 
 
 def _armed_actor(present: Sequence[Actor], other: Actor | None) -> EventActor | None:
@@ -266,6 +309,53 @@ def _armed_actor(present: Sequence[Actor], other: Actor | None) -> EventActor | 
                 other is None or (actor.name or actor.text) != (other.name or other.text)):
             return _event_actor(actor)
     return None
+
+
+def _opponent(doc: Doc, trigger: Token, taker: EventActor, present: Sequence[Actor],
+              persons: Sequence[tuple[int, int]]) -> EventActor | None:
+    """Who lost the territory a trigger's actor took: the "from"/"against" object of the trigger ("took
+    the town *from IS*"), else the other armed actor the sentence names, not one backing the taker ("with
+    the backing of the coalition") nor a person ("… raised their flag in place of the *ISIS* flag")."""
+    index = ActorIndex(trigger.sent, present)
+    for prep, obj in prep_objects(trigger):
+        if prep in ("from", "against"):
+            found = index.actor(obj, frozenset())
+            if found is not None and found.inter in _ARMED and (found.name or found.text) != taker.name:
+                return _event_actor(found)
+    for actor in present:
+        if actor.inter not in _ARMED or actor.kind not in ("named", "anaphor") \
+                or (actor.name or actor.text) == taker.name \
+                or any(s <= actor.start and actor.end <= e for s, e in persons):
+            continue
+        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if span is None or any(t.lemma_.lower() in _SUPPORT_WORDS for t in _path_to(span.root, trigger)):
+            continue
+        return _event_actor(actor)
+    return None
+
+
+def _clause_subject(sent: Span, present: Sequence[Actor]) -> Actor | None:
+    """The armed or state actor that is the subject of the sentence's main verb (the first verb with a
+    subject when the root is none: a tag such as "Displacement:" can head the sentence)."""
+    verbs = [sent.root] if sent.root.pos_ in ("VERB", "AUX") else []
+    verbs.extend(t for t in sent if t.pos_ == "VERB" and t.dep_ != "ROOT")
+    index = ActorIndex(sent, present)
+    for verb in verbs[:3]:
+        subject = subject_token(verb)
+        if subject is not None:
+            found = index.actor(subject, frozenset())
+            return found if found is not None and found.inter in _ARMED else None
+    return None
+
+
+def _path_to(token: Token, trigger: Token) -> list[Token]:
+    """The tokens from ``token`` up to where it meets the trigger's branch of the parse (excluded)."""
+    above = {trigger.i, *(t.i for t in trigger.ancestors)}
+    path: list[Token] = []
+    while token.i not in above and token.head.i != token.i:
+        path.append(token)
+        token = token.head
+    return path
 
 
 def _unique(actors: Sequence[EventActor], main: EventActor | None) -> tuple[EventActor, ...]:
@@ -294,6 +384,23 @@ def _actors_agree(a: Mention, b: Mention, role: str) -> bool:
     if first is None or second is None or role in a.defaulted or role in b.defaulted:
         return True
     return first.name.lower() == second.name.lower()
+
+
+def _parties_agree(a: Mention, b: Mention) -> bool:
+    """Actor 1 and actor 2 agree, or — a battle told from the other side ("IS attacked the army. The army
+    repelled the attack.") — actor 1 of one is actor 2 of the other and the rest is open."""
+    if _actors_agree(a, b, "actor1") and _actors_agree(a, b, "actor2"):
+        return True
+    if a.event.event_type != "Battles":
+        return False
+    first, second = a.event, b.event
+    return _open_or_same(first.actor1, second.actor2, "actor1" in a.defaulted or "actor2" in b.defaulted) \
+        and _open_or_same(first.actor2, second.actor1, "actor2" in a.defaulted or "actor1" in b.defaulted) \
+        and (first.actor2 is not None or second.actor2 is not None)
+
+
+def _open_or_same(first: EventActor | None, second: EventActor | None, defaulted: bool) -> bool:
+    return first is None or second is None or defaulted or first.name.lower() == second.name.lower()
 
 
 def _km(a: EventLocation, b: EventLocation) -> float:
@@ -358,9 +465,8 @@ def merge_mentions(mentions: Sequence[Mention]) -> list[Event]:
     merged: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (m.event.sentence.start, m.event.trigger.start)):
         for kept in merged:
-            if _same_types(kept.event, mention.event) and _actors_agree(kept, mention, "actor1") \
-                    and _actors_agree(kept, mention, "actor2") and _places_agree(kept, mention) \
-                    and _dates_agree(kept.date, mention.date):
+            if _same_types(kept.event, mention.event) and _parties_agree(kept, mention) \
+                    and _places_agree(kept, mention) and _dates_agree(kept.date, mention.date):
                 _merge(kept, mention)
                 break
         else:

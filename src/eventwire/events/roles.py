@@ -27,26 +27,79 @@ _LIGHT_VERBS = frozenset({"carry", "conduct", "launch", "stage", "mount", "hold"
 _NOT_PARTIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
 """Entity types that are never the target of an action ("*on 4 April*")."""
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
+_PLACING_VERBS = frozenset({"plant", "place", "lay", "leave", "set", "hide", "attach", "throw", "fire", "launch",
+                            "drop", "detonate", "hurl", "lob", "install", "bury", "position"})
+"""Verbs of putting a device in place: their "by" object is the device's user."""
+
+
+def _by_object(verb: Token) -> Token | None:
+    """The "by" object of a passive verb or participle ("planted *by an unknown group*")."""
+    for child in verb.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by" and verb.tag_ == "VBN"):
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def _placer(thing: Token) -> Token | None:
+    """Who placed, fired or threw a device: "an IED *planted by X* exploded", "a mine laid by X"."""
+    for child in thing.children:
+        if child.dep_ in ("acl", "relcl") and child.tag_ == "VBN" and child.lemma_.lower() in _PLACING_VERBS:
+            return _by_object(child)
+    return None
+
+
+def _is_party(token: Token) -> bool:
+    """Whether a subject can name a party: not a date, a time or a bare number ("*9* January" misparsed
+    as the subject)."""
+    return token.ent_type_ not in _NOT_PARTIES and not (token.pos_ == "NUM" and any(
+        child.ent_type_ in _NOT_PARTIES for child in token.children))
 
 
 def subject_token(token: Token) -> Token | None:
-    """The agent token of a verb: subject, or "by" object when passive; inherited through xcomp/conj."""
+    """The agent token of a verb: subject, or "by" object when passive (also on a participle, or on the
+    last of coordinated passives: "were arrested, beaten and stripped by police"); inherited through
+    xcomp/conj; a device's placer ("a landmine placed by X was detonated"); the subject of the reporting
+    verb for a pronoun ("the military said that *they* arrested …")."""
     current: Token | None = token
     for _ in range(4):
         if current is None:
             return None
-        passive = any(child.dep_ in ("nsubjpass", "auxpass") for child in current.children)
-        for child in current.children:
-            if passive and child.dep_ == "agent":
-                for grand in child.children:
-                    if grand.dep_ == "pobj":
-                        return grand
-            if not passive and child.dep_ in _SUBJECTS:
-                if child.lower_ in _RELATIVE and current.dep_ == "relcl":
-                    return current.head
-                return child
+        deps = {child.dep_ for child in current.children}
+        # "IS militants attacked": an auxpass beside an active subject is a misparsed name
+        passive = "nsubjpass" in deps or ("auxpass" in deps and not deps & _SUBJECTS) or (
+            current.i == token.i and current.tag_ == "VBN" and current.dep_ in ("acl", "relcl")
+            and _by_object(current) is not None)  # "the IED planted by X", not "forces supported by X and took"
         if passive:
-            return None
+            found = _by_object(current)
+            if found is None:
+                chained = [c for c in current.children if c.dep_ == "advcl" and c.tag_ == "VBN"]
+                for conj in [*current.conjuncts, *chained, *(c for v in chained for c in v.conjuncts)]:
+                    found = _by_object(conj)
+                    if found is not None:
+                        break
+            if found is None:
+                found = next((_placer(c) for c in current.children if c.dep_ == "nsubjpass" and _placer(c)),
+                             None)
+            return found
+        subjects = [child for child in current.children if child.dep_ in _SUBJECTS]
+        child = next((c for c in subjects if _is_party(c) and c.pos_ != "NUM"),
+                     next((c for c in subjects if _is_party(c)), None))
+        if child is not None:
+            if child.lower_ in _RELATIVE and current.dep_ == "relcl":
+                return current.head
+            placer = _placer(child)
+            if placer is not None:
+                return placer
+            before = child.doc[child.i - 1] if child.i > 0 else None
+            if before is not None and before.dep_ in ("aux", "auxpass") and before.text.isupper() \
+                    and len(before.text) > 1 and before.head.i == current.i:
+                return before  # "IS members attacked": the group's acronym misread as an auxiliary
+            if child.lower_ in _PRONOUNS and current.dep_ == "ccomp" and current.head.i != current.i:
+                return subject_token(current.head) or child
+            return child
         if current.dep_ in ("xcomp", "conj", "advcl") and current.head.i != current.i:
             current = current.head
         elif current.dep_ in ("acl", "relcl") and current.head.i != current.i:
@@ -74,6 +127,11 @@ def agent(token: Token) -> Token | None:
     for child in token.children:
         if child.dep_ == "compound" and child.ent_type_ in ("ORG", "NORP", "GPE"):
             return child
+    for child in token.children:  # "airstrikes *conducted by* Turkish drones"
+        if child.dep_ in ("acl", "relcl") and child.tag_ == "VBN":
+            found = _by_object(child)
+            if found is not None:
+                return found
     head = token.head
     if token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _LIGHT_VERBS:
         return subject_token(head)
@@ -165,6 +223,11 @@ class ActorIndex:
         for prep, obj in prep_objects(token):
             if prep == "of":
                 found = self.by_token.get(obj.i)
+                if found is not None:
+                    return found
+        for child in token.children:  # "the Mon State Revolutionary Union (MSRU)"
+            if child.dep_ == "appos":
+                found = self.by_token.get(child.i)
                 if found is not None:
                     return found
         return None
