@@ -137,3 +137,30 @@ def test_export_refuses_an_unknown_format_and_a_missing_store(db: Path, tmp_path
         export(tmp_path / "missing.duckdb", "acled-csv", tmp_path / "x.csv")
     with pytest.raises(UsageError, match="does not exist"):
         export(db, "acled-csv", tmp_path / "no" / "such" / "x.csv")
+
+
+def test_export_gives_one_row_per_happening_and_every_event_on_request(tmp_path: Path) -> None:
+    from eventwire.actors import load_actors
+    from eventwire.fusion import fuse
+    from test_fusion import _article
+
+    db = tmp_path / "fused.duckdb"
+    reports = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+               _article(3, fatalities=12, day="2019-03-18"), _article(4, fatalities=3, day="2019-03-18", country="IQ")]
+    with Store(db) as store:
+        store.write(reports, inputs=[], run_id="r1")
+        fuse(store, load_actors())
+    written = export(db, "acled-csv", tmp_path / "h.csv")
+    members = export(db, "acled-csv", tmp_path / "m.csv", members=True)
+    happenings = pd.read_csv(tmp_path / "h.csv")
+
+    assert written.rows == 2 == len(happenings) and members.rows == 4
+    syria = happenings[happenings["articles"] == 3].iloc[0]
+    assert syria["fatalities"] == 12 and syria["event_date"] == "2019-03-18"  # the best-supported values
+    assert syria["source"] == "Outlet 1; Outlet 2; Outlet 3" and syria["publishers"] == 3
+    assert syria["disagreements"] == "date: 2019-03-18 (2) vs 2019-03-19 (1); fatalities: 12 (2) vs 15 (1)"
+    assert "Reported by 3 articles" in syria["notes"]
+    each = pd.read_csv(tmp_path / "m.csv")
+    assert sorted(each["fatalities"]) == [3, 12, 12, 15] and each["cluster_id"].nunique() == 2
+    geo = export(db, "geojson", tmp_path / "h.geojson")
+    assert geo.rows == 2 and geojson.loads((tmp_path / "h.geojson").read_text(encoding="utf-8")).is_valid

@@ -85,7 +85,7 @@ def _members(draw: st.DrawFn) -> list[Member]:
             event_type=draw(st.sampled_from(["Battles", "Riots"])),
             sub_event_type=draw(st.sampled_from([None, "Armed clash", "Mob violence"])),
             actor1=draw(st.sampled_from([None, "SDF", "Syrian Democratic Forces", "Islamic State"])),
-            date=f"2020-01-{draw(st.integers(1, 12)):02d}", time_precision=draw(st.sampled_from([1, 2])),
+            date=f"2020-01-{draw(st.integers(1, 28)):02d}", time_precision=draw(st.sampled_from([1, 2, 3])),
             lat=draw(st.sampled_from([None, 35.0, 35.1, 36.0])), lon=39.0, geo_precision=draw(st.sampled_from([1, 3])),
             country_code=draw(st.sampled_from(["SY", "IQ"]))))
     return out
@@ -227,3 +227,19 @@ def test_store_clusters_filters_on_the_best_supported_values(tmp_path: Path) -> 
         assert store.clusters(actor_names=["Hezbollah"]) == []
         members = store.events(country="SY")
         assert {e["cluster_id"] for e in members} == {syria[0]["cluster_id"]}
+
+
+@given(st.composite(_members)())
+@settings(max_examples=80, deadline=None)
+def test_cluster_equals_components_over_every_pair(members: list[Member]) -> None:
+    unique = list({m.key: m for m in members}.values())
+    group = {m.key: {m.key} for m in unique}
+    for i, a in enumerate(unique):  # brute force: every pair, no date windows to skip any
+        for b in unique[i + 1:]:
+            if compatible(a, b, same) and group[a.key] is not group[b.key]:
+                merged = group[a.key] | group[b.key]
+                for key in merged:
+                    group[key] = merged
+    expected = sorted(sorted(g) for g in {id(g): g for g in group.values()}.values())
+    found = sorted(sorted(m.key for m in c.members) for c in cluster(members, same))
+    assert found == expected

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
                                            "or its full records as JSONL")
     p.add_argument("--format", choices=("acled-csv", "jsonl", "parquet", "geojson"), required=True)
     p.add_argument("-o", "--output", type=Path, required=True, help="the file to write (replaced if it exists)")
+    p.add_argument("--members", action="store_true", help="one row per event of each article, not per happening")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
 
     p = commands.add_parser("events", help="list the happenings (fused events) in the store, filtered; "
@@ -170,8 +171,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         from eventwire.export import export
 
-        written = export(config.db, args.format, args.output)
-        unit = "articles" if written.format == "jsonl" else "events"
+        written = export(config.db, args.format, args.output, members=args.members)
+        unit = "articles" if written.format == "jsonl" else "events" if args.members else "happenings"
         left_out = (f" ({written.without_coordinates} events without coordinates left out)"
                     if written.without_coordinates else "")
         print(f"wrote {written.rows} {unit} to {written.path}{left_out}", file=sys.stderr)

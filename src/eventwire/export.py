@@ -1,22 +1,27 @@
-"""Exports: the store's events as files researchers load anywhere.
+"""Exports: the store's happenings (fusion's clusters) — or, on request, its single events — as files
+researchers load anywhere.
 
-``acled-csv``  one row per event, ACLED's column names where the meaning is the same (event_id_cnty,
-               event_date, year, time_precision, disorder_type, event_type, sub_event_type, actor1,
-               assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, civilian_targeting,
-               iso, region, country, admin1, admin2, location, latitude, longitude, geo_precision,
-               source, source_scale, notes, fatalities, timestamp), then our evidence columns
-               (:data:`EVIDENCE_COLUMNS`: the article, the trigger and sentence with their offsets, the
-               rule, the confidence, PLOVER type and mode);
+``acled-csv``  one row per happening (``--members``: per event of each article), ACLED's column names
+               where the meaning is the same (event_id_cnty, event_date, year, time_precision,
+               disorder_type, event_type, sub_event_type, actor1, assoc_actor_1, inter1, actor2,
+               assoc_actor_2, inter2, interaction, civilian_targeting, iso, region, country, admin1,
+               admin2, location, latitude, longitude, geo_precision, source, source_scale, notes,
+               fatalities, timestamp), then our evidence columns (:data:`EVIDENCE_COLUMNS`: the article,
+               the trigger and sentence with their offsets, the rule, the confidence, PLOVER type and
+               mode, and the happening: cluster, articles, publishers, earliest report, disagreements);
 ``parquet``    the same rows with typed columns (DuckDB's writer);
-``geojson``    a FeatureCollection (RFC 7946) of the events that have coordinates, a Point each, the
+``geojson``    a FeatureCollection (RFC 7946) of the rows that have coordinates, a Point each, the
                row's fields as properties;
 ``jsonl``      the full records, one article per line, exactly what ``eventwire extract --format jsonl``
                prints: nothing is lost, and :func:`eventwire.records.article_from_json` reads it back.
 
-Where ACLED and eventwire differ, the file says what eventwire knows: ``fatalities`` is empty when the
-sources give no figure (ACLED writes 0 there), ``source_scale`` is empty (we do not know it), and
-``event_date`` is the first day of the week or month when ``time_precision`` is 2 or 3. The
-``notes`` column is written from the fields and the evidence sentence, so a row reads alone.
+A happening's row is its best-supported report's row (the member whose place and date are the
+cluster's) with the cluster's best-supported type, actors, date and fatalities; ``source`` lists every
+publisher, as ACLED's does. Where ACLED and eventwire differ, the file says what eventwire knows:
+``fatalities`` is empty when the sources give no figure (ACLED writes 0 there), ``source_scale`` is
+empty (we do not know it), and with ``time_precision`` 2 or 3 ``event_date`` is a day standing for
+the week (its Wednesday) or the month (the 15th), as the events stage dates them. The ``notes`` column is written from the fields and the evidence
+sentence, so a row reads alone.
 """
 
 from __future__ import annotations
@@ -58,15 +63,19 @@ ACLED_COLUMNS: tuple[str, ...] = (
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "event_uid", "article_id", "article_title", "published", "source_path", "source_url", "trigger",
     "trigger_start", "trigger_end", "sentence", "sentence_start", "sentence_end", "evidence_sentences", "rule",
-    "confidence", "plover_type", "plover_mode")
-"""eventwire's own columns after ACLED's: where each row comes from, to the character."""
+    "confidence", "plover_type", "plover_mode", "cluster_id", "articles", "publishers", "earliest_report",
+    "disagreements")
+"""eventwire's own columns after ACLED's: where each row comes from, to the character (for a happening,
+the evidence of its best-supported report), and the happening it belongs to: its cluster, its number
+of articles and of publishers, its earliest report, and the fields its reports disagree on."""
 
 _SQL_TYPES: dict[str, str] = {
     "year": "INTEGER", "time_precision": "INTEGER", "inter1": "INTEGER", "inter2": "INTEGER",
     "interaction": "INTEGER", "iso": "INTEGER", "latitude": "DOUBLE", "longitude": "DOUBLE",
     "geo_precision": "INTEGER", "fatalities": "INTEGER", "timestamp": "BIGINT", "trigger_start": "INTEGER",
     "trigger_end": "INTEGER", "sentence_start": "INTEGER", "sentence_end": "INTEGER",
-    "evidence_sentences": "INTEGER", "confidence": "DOUBLE", "event_date": "DATE"}
+    "evidence_sentences": "INTEGER", "confidence": "DOUBLE", "event_date": "DATE", "articles": "INTEGER",
+    "publishers": "INTEGER"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,41 +232,86 @@ def _row(event: Event, article: Article, stored_at: dt.datetime | None) -> dict[
     }
 
 
-def event_rows(store: Store) -> Iterator[dict[str, Any]]:
-    """One flat row per stored event (ACLED's columns, then :data:`EVIDENCE_COLUMNS`), by article id
-    and then in text order.
+def _disagreements(cluster: dict[str, Any]) -> str | None:
+    """``fatalities: 12 (2) vs 15 (1); date: …`` — the values each field's reports give, with their support."""
+    found = cluster.get("disagreements") or {}
+    return "; ".join(f"{name}: " + " vs ".join(f"{value} ({n})" for value, n in values)
+                     for name, values in found.items()) or None
+
+
+def _as_happening(row: dict[str, Any], event: Event, cluster: dict[str, Any], sources: str | None) -> dict[str, Any]:
+    """A happening's row: its best-supported report's row with the cluster's best-supported values."""
+    for field, column in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"), ("actor1", "actor1"),
+                          ("actor2", "actor2"), ("fatalities", "fatalities")):
+        row[column] = cluster.get(field) if cluster.get(field) is not None else row[column]
+    for name, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+        mine = getattr(event, name)
+        if mine is None or mine.name != row[name]:
+            row[inter] = None  # the inter code is the best report's; another name's is not known here
+    row["interaction"] = _interaction(row["inter1"], row["inter2"])
+    if cluster.get("date"):
+        row["event_date"] = cluster["date"][:10]
+        row["year"] = int(cluster["date"][:4])
+    row["disorder_type"] = _tables()["disorder_type"].get(row["event_type"] or "")
+    row["source"] = sources or row["source"]
+    if cluster.get("articles", 1) > 1:
+        row["notes"] += f" Reported by {cluster['articles']} articles ({sources})."
+    return row
+
+
+def event_rows(store: Store, *, members: bool = False) -> Iterator[dict[str, Any]]:
+    """One flat row per happening (fusion's cluster; the default) or, with ``members``, per stored event:
+    ACLED's columns, then :data:`EVIDENCE_COLUMNS`; by article id and then in text order. An event the
+    store has not fused yet is a happening of its own.
 
     >>> with Store(":memory:") as store:
     ...     list(event_rows(store))
     []
     """
+    clusters = {c["cluster_id"]: c for c in store.clusters()}
+    membership = {(a, e): c for c, a, e in store.con.execute(
+        "SELECT cluster_id, article_id, event_id FROM cluster_members").fetchall()}
+    sources = store.cluster_sources() if not members else {}
     for article, stored_at in store.iter_articles(only=("events",)):
         for event in article.events:
-            yield _row(event, article, stored_at)
+            row = _row(event, article, stored_at)
+            cluster_id = membership.get((article.id, event.id))
+            cluster = clusters.get(cluster_id or "")
+            if cluster is not None:
+                row.update(cluster_id=cluster_id, articles=cluster["articles"], publishers=cluster["publishers"],
+                           earliest_report=cluster["earliest_report"], disagreements=_disagreements(cluster))
+                if not members:
+                    if (cluster.get("best_article_id"), cluster.get("best_event_id")) != (article.id, event.id):
+                        continue
+                    row = _as_happening(row, event, cluster, sources.get(cluster_id or ""))
+            else:
+                row.update(cluster_id=None, articles=1, publishers=1 if article.publisher else 0,
+                           earliest_report=article.published, disagreements=None)
+            yield row
 
 
 # --- writers -------------------------------------------------------------------------------------------
 
-def _write_csv(store: Store, out: Path) -> int:
+def _write_csv(store: Store, out: Path, members: bool) -> int:
     rows = 0
     columns = (*ACLED_COLUMNS, *EVIDENCE_COLUMNS)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in event_rows(store):
+        for row in event_rows(store, members=members):
             writer.writerow([row[c] for c in columns])
             rows += 1
     return rows
 
 
-def _write_parquet(store: Store, out: Path) -> int:
+def _write_parquet(store: Store, out: Path, members: bool) -> int:
     """The CSV rows, typed: written as CSV to a scratch file, then read and written by DuckDB's own
     CSV reader and Parquet writer (far faster than handing DuckDB 100,000 Python rows)."""
     columns = (*ACLED_COLUMNS, *EVIDENCE_COLUMNS)
     types = ", ".join(f"'{c}': '{_SQL_TYPES.get(c, 'VARCHAR')}'" for c in columns)
     with tempfile.TemporaryDirectory(prefix="eventwire-export-") as scratch:
         rows_csv = Path(scratch) / "rows.csv"
-        rows = _write_csv(store, rows_csv)
+        rows = _write_csv(store, rows_csv, members)
         with duckdb.connect() as con:
             con.execute(f"COPY (SELECT * FROM read_csv('{_sql_path(rows_csv)}', header = true, "
                         f"columns = {{{types}}}, quote = '\"', escape = '\"', max_line_size = 100000000)) "
@@ -269,10 +323,10 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write_geojson(store: Store, out: Path) -> tuple[int, int]:
+def _write_geojson(store: Store, out: Path, members: bool) -> tuple[int, int]:
     features: list[dict[str, Any]] = []
     without = 0
-    for row in event_rows(store):
+    for row in event_rows(store, members=members):
         lat, lon = row["latitude"], row["longitude"]
         if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
             without += 1
@@ -294,13 +348,15 @@ def _write_jsonl(store: Store, out: Path) -> int:
     return rows
 
 
-def export(db: str | Path, format: str, out: str | Path) -> ExportSummary:
-    """Write the store's events (or, for ``jsonl``, its full records) to ``out`` in ``format``.
+def export(db: str | Path, format: str, out: str | Path, *, members: bool = False) -> ExportSummary:
+    """Write the store's happenings — or, with ``members``, its single events; for ``jsonl``, its full
+    records — to ``out`` in ``format``.
 
     Args:
         db: the DuckDB store (``eventwire run`` made it).
         format: one of :data:`FORMATS`.
         out: the file to write (replaced if it exists).
+        members: one row per event of each article instead of one per happening.
 
     Returns: what was written. Raises :class:`~eventwire.errors.UsageError` for an unknown format or an
     output that cannot be written, :class:`~eventwire.errors.StoreError` when the store cannot be read.
@@ -319,11 +375,11 @@ def export(db: str | Path, format: str, out: str | Path) -> ExportSummary:
         with Store(db, read_only=True) as store:
             without = 0
             if format == "acled-csv":
-                rows = _write_csv(store, target)
+                rows = _write_csv(store, target, members)
             elif format == "parquet":
-                rows = _write_parquet(store, target)
+                rows = _write_parquet(store, target, members)
             elif format == "geojson":
-                rows, without = _write_geojson(store, target)
+                rows, without = _write_geojson(store, target, members)
             else:
                 rows = _write_jsonl(store, target)
     except OSError as exc:

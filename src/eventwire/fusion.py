@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import logging
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -49,7 +48,7 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -204,9 +203,17 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
 
 # --- clusters ---------------------------------------------------------------------------------------------
 
+def _window(member: Member) -> int:
+    return WINDOW_DAYS.get(member.time_precision or 1, _LONGEST_WINDOW)
+
+
 def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> list[list[Member]]:
-    """Connected components of :func:`compatible` within one block: members sorted by day, each compared
-    with those at most the longest window later."""
+    """Connected components of :func:`compatible` within one block.
+
+    Two events can only be compatible within the date window of the vaguer one, so each pair is looked
+    at once, from the event with the wider window (the earlier one on a tie), and only within that
+    window: a day either way for two exact dates, not a month.
+    """
     parent = list(range(len(members)))
 
     def root(i: int) -> int:
@@ -216,10 +223,15 @@ def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> 
         return i
 
     dated = sorted((m.day, i) for i, m in enumerate(members) if m.day is not None)
+    days = [day for day, _ in dated]
+    windows = [_window(members[i]) for _, i in dated]
     for position, (day, i) in enumerate(dated):
-        for later_day, j in itertools.islice(dated, position + 1, None):
-            if later_day - day > _LONGEST_WINDOW:
-                break
+        window = windows[position]
+        first, last = bisect_left(days, day - window), bisect_right(days, day + window)
+        for other in range(first, last):
+            if other == position or windows[other] > window or (windows[other] == window and other < position):
+                continue
+            j = dated[other][1]
             if root(i) != root(j) and compatible(members[i], members[j], same):
                 parent[root(j)] = root(i)
     groups: dict[int, list[Member]] = defaultdict(list)

@@ -170,13 +170,17 @@ _MEMBER_COLUMNS = ("event_id", "article_id", "publisher", "published", "event_ty
                    "country_code", "admin1", "fatalities")
 _CLUSTER_COLUMNS = ("cluster_id", "block", "event_type", "sub_event_type", "actor1", "actor2", "date",
                     "time_precision", "location", "lat", "lon", "geo_precision", "country", "country_code",
-                    "admin1", "fatalities", "articles", "publishers", "earliest_report", "support", "disagreements")
+                    "admin1", "fatalities", "articles", "publishers", "earliest_report", "support", "disagreements",
+                    "best_article_id", "best_event_id")
 _FUSION_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS clusters (
         cluster_id VARCHAR, block VARCHAR, event_type VARCHAR, sub_event_type VARCHAR, actor1 VARCHAR,
         actor2 VARCHAR, date VARCHAR, time_precision INTEGER, location VARCHAR, lat DOUBLE, lon DOUBLE,
         geo_precision INTEGER, country VARCHAR, country_code VARCHAR, admin1 VARCHAR, fatalities INTEGER,
-        articles INTEGER, publishers INTEGER, earliest_report VARCHAR, support JSON, disagreements JSON)""",
+        articles INTEGER, publishers INTEGER, earliest_report VARCHAR, support JSON, disagreements JSON,
+        best_article_id VARCHAR, best_event_id VARCHAR)""",
+    "ALTER TABLE clusters ADD COLUMN IF NOT EXISTS best_article_id VARCHAR",
+    "ALTER TABLE clusters ADD COLUMN IF NOT EXISTS best_event_id VARCHAR",
     """CREATE TABLE IF NOT EXISTS cluster_members (
         cluster_id VARCHAR, block VARCHAR, article_id VARCHAR, event_id VARCHAR, fingerprint VARCHAR)""",
     _MEMBER_VIEW,
@@ -483,7 +487,8 @@ class Store:
                       "publishers": found.publishers, "earliest_report": found.earliest_report,
                       "support": json.dumps({k: [[s.value, s.articles] for s in v] for k, v in found.support.items()}),
                       "disagreements": json.dumps({k: [[s.value, s.articles] for s in v]
-                                                   for k, v in found.disagreements.items()})}
+                                                   for k, v in found.disagreements.items()}),
+                      "best_article_id": best.article_id, "best_event_id": best.event_id}
             for column in _CLUSTER_COLUMNS:
                 cluster_rows[column].append(values[column])
             for member in found.members:
@@ -616,6 +621,14 @@ class Store:
             if limit is not None and len(found) >= limit:
                 break
         return found
+
+    def cluster_sources(self) -> dict[str, str]:
+        """Each cluster's publishers (or, without one, source paths), sorted and joined by "; "."""
+        rows = self.con.execute("""SELECT m.cluster_id, string_agg(DISTINCT coalesce(a.publisher, a.source_path), '; '
+                                                           ORDER BY coalesce(a.publisher, a.source_path))
+                                   FROM cluster_members m JOIN articles a ON a.id = m.article_id
+                                   GROUP BY m.cluster_id""").fetchall()
+        return {row[0]: row[1] for row in rows}
 
     def actor_names(self) -> list[str]:
         """Every actor name the store's events use (actor 1 and 2), sorted."""
