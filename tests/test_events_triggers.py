@@ -250,3 +250,19 @@ def test_code_sentence_codebook_distinctions(nlp: Language, text: str, sub_event
 def test_code_sentence_skips_bracketed_notes(nlp: Language) -> None:
     found = coded(nlp, "Gunmen shot dead a teacher in the town. [victims targeted: teachers]")
     assert [c.trigger for c in found if c.event_type] == ["shot"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Hundreds of residents marched through the city to denounce the killing of a teenager by gunmen.",
+     "Peaceful protest"),  # what they marched against is no violence at the march
+    ("Teachers held a rally against violence in schools.", "Peaceful protest"),
+    ("Hundreds protested against the attack on a mosque, demanding the arrest of the attackers.",
+     "Peaceful protest"),
+    ("Protesters marched through the city and threw stones at the police.", "Violent demonstration"),
+    ("About fifty residents blocked a road by setting debris on fire to demand electricity.",
+     "Violent demonstration"),
+])
+def test_code_sentence_protest_topic_is_not_what_happened(nlp: Language, text: str, sub_event_type: str) -> None:
+    found = [c for c in coded(nlp, text) if c.plover_type == "PROTEST"]
+    assert found and found[0].sub_event_type == sub_event_type

@@ -135,6 +135,13 @@ class Lexicon:
     modality: Modality
     context_sentences: int
     context_families: frozenset[str]
+    topic_families: frozenset[str] = frozenset()
+    """Families whose ``sentence`` conditions skip the trigger's topic: what a demonstration is for or
+    against ("marched *against the killing of …*") is not what happened at it."""
+    topic_preps: frozenset[str] = frozenset()
+    """Prepositions that introduce a topic ("against", "over")."""
+    topic_verbs: frozenset[str] = frozenset()
+    """Verbs of a clause that states a topic ("… *demanding* justice", "… to *denounce* …")."""
     forms: Mapping[str, str] = field(default_factory=dict)
     """Word form → lemma, where the English models lemmatize wrongly ("raped" → "rap")."""
     headings: Mapping[str, str] = field(default_factory=dict)
@@ -177,6 +184,7 @@ class _Builder:
         self.modality: dict[str, set[str]] = {}
         self.context_sentences = 0
         self.context_families: set[str] = set()
+        self.topic: dict[str, set[str]] = {"families": set(), "preps": set(), "verbs": set()}
         self.raw_families: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.raw_triggers: list[tuple[str, dict[str, Any]]] = []
         self.raw_blocks: list[tuple[str, dict[str, Any]]] = []
@@ -221,6 +229,9 @@ class _Builder:
         if "sentences" in context:
             self.context_sentences = int(context["sentences"])
         self.context_families.update(_str_list(where, context.get("families", []), "context.families"))
+        for name, words in self.topic.items():
+            words.update(word.lower() for word in _str_list(where, context.get(f"topic_{name}", []),
+                                                            f"context.topic_{name}"))
         families = _table(where, data.get("family", {}), "family")
         for name, rules in families.items():
             if not isinstance(rules, list):
@@ -350,6 +361,8 @@ class _Builder:
             partitives=frozenset(self.partitives), idiom_objects=frozenset(self.idiom_objects),
             modality=Modality(**{name: mod.get(name, empty) for name in Modality.__slots__}),
             context_sentences=self.context_sentences, context_families=frozenset(self.context_families),
+            topic_families=frozenset(self.topic["families"]), topic_preps=frozenset(self.topic["preps"]),
+            topic_verbs=frozenset(self.topic["verbs"]),
             forms=dict(self.forms), headings=dict(self.headings), sources=tuple(self.sources))
 
 

@@ -64,6 +64,7 @@ class _Context:
     lexicon: Lexicon
     lemmas: frozenset[str]
     window: frozenset[str] | None
+    """The neighbour sentences' words (read on first use)."""
     blocked: frozenset[str]
     blocked_all: bool
     actors: ActorIndex
@@ -71,13 +72,20 @@ class _Context:
     """How many sentences come before this one in its document (at most 3): news puts the main event
     first, so later sentences' events are a little less likely to be the article's own."""
 
-    def sentence_words(self, family: str | None) -> frozenset[str]:
-        if family is not None and family in self.lexicon.context_families:
+    def sentence_words(self, family: str | None, parts: _Parts | None = None) -> frozenset[str]:
+        """The words ``family``'s ``sentence`` conditions see: the sentence's (without the trigger's topic
+        for the topic families), and its neighbours' for the context families."""
+        lexicon = self.lexicon
+        own = self.lemmas
+        if family is not None and parts is not None and family in lexicon.topic_families:
+            topic = parts.topic(lexicon)
+            if topic:
+                own = _sentence_lemmas(self.sent, lexicon.forms, topic)
+        if family is not None and family in lexicon.context_families:
             if self.window is None:
-                self.window = self.lemmas | _following_lemmas(self.sent, self.lexicon.context_sentences,
-                                                             self.lexicon.forms)
-            return self.window
-        return self.lemmas
+                self.window = _following_lemmas(self.sent, lexicon.context_sentences, lexicon.forms)
+            return own | self.window
+        return own
 
 
 def _lemma(token: Token, forms: Mapping[str, str]) -> str:
@@ -90,10 +98,10 @@ _NOT_WORDS = frozenset({"DATE", "TIME"})
 _CLAUSE_DEPS = frozenset({"conj", "advcl", "relcl", "ccomp", "parataxis", "cc", "csubj", "punct"})
 
 
-def _sentence_lemmas(sent: Span, forms: Mapping[str, str]) -> frozenset[str]:
+def _sentence_lemmas(sent: Span, forms: Mapping[str, str], skip: frozenset[int] = frozenset()) -> frozenset[str]:
     words: set[str] = set()
     for token in sent:
-        if token.ent_type_ in _NOT_WORDS:
+        if token.ent_type_ in _NOT_WORDS or token.i in skip:
             continue
         words.add(_lemma(token, forms))
         words.add(token.lower_)
@@ -184,12 +192,19 @@ class _Parts:
     _agent: Token | None = None
     _agent_done: bool = False
     _phrase: frozenset[str] | None = None
+    _topic: frozenset[int] | None = None
 
     @property
     def phrase(self) -> frozenset[str]:
         if self._phrase is None:
             self._phrase = _phrase_lemmas(self.token, self.agent, self.forms)
         return self._phrase
+
+    def topic(self, lexicon: Lexicon) -> frozenset[int]:
+        """Indices of the tokens that say what the trigger's action is for or against (read once)."""
+        if self._topic is None:
+            self._topic = _topic(self.token, lexicon)
+        return self._topic
 
     @property
     def objects(self) -> list[Token]:
@@ -202,6 +217,27 @@ class _Parts:
         if not self._agent_done:
             self._agent, self._agent_done = agent(self.token), True
         return self._agent
+
+
+_TOPIC_CLAUSES = frozenset({"advcl", "xcomp", "acl"})
+
+
+def _topic(token: Token, lexicon: Lexicon) -> frozenset[int]:
+    """The trigger's topic: its phrases of ``topic_preps`` and its clauses of purpose (an infinitive or a
+    verb of ``topic_verbs``), on the trigger and on the verb it is the subject or object of."""
+    anchors = [token]
+    if token.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and token.head.i != token.i:
+        anchors.append(token.head)  # "held a rally against …", "a march took place over …"
+    topic: set[int] = set()
+    for anchor in anchors:
+        for child in anchor.children:
+            if child.i == token.i:
+                continue
+            if (child.dep_ == "prep" and child.lower_ in lexicon.topic_preps) or child.dep_ in _TOPIC_CLAUSES and (
+                    child.lemma_.lower() in lexicon.topic_verbs
+                    or any(aux.dep_ == "aux" and aux.lower_ == "to" for aux in child.children)):
+                topic.update(range(child.left_edge.i, child.right_edge.i + 1))
+    return frozenset(topic)
 
 
 def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family: str | None,
@@ -248,10 +284,10 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
         return None if words is None else bool(words & parts.phrase)
     if key == "sentence":
         words = condition.sentence
-        return None if words is None else bool(words & ctx.sentence_words(family))
+        return None if words is None else bool(words & ctx.sentence_words(family, parts))
     if key == "exclude_sentence":
         words = condition.exclude_sentence
-        return None if words is None else not words & ctx.sentence_words(family)
+        return None if words is None else not words & ctx.sentence_words(family, parts)
     if key == "complement_aux":
         words = condition.complement_aux
         return None if words is None else any(
