@@ -266,3 +266,21 @@ def test_code_sentence_skips_bracketed_notes(nlp: Language) -> None:
 def test_code_sentence_protest_topic_is_not_what_happened(nlp: Language, text: str, sub_event_type: str) -> None:
     found = [c for c in coded(nlp, text) if c.plover_type == "PROTEST"]
     assert found and found[0].sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Rebels took control of the town without a fight.", "Non-violent transfer of territory"),
+    ("Soldiers retook the village without resistance.", "Non-violent transfer of territory"),
+    ("Rebels took control of the town after heavy fighting.", "Non-state actor overtakes territory"),
+    ("Hundreds of rioters clashed with soldiers near the port.", "Mob violence"),
+    ("Tribal fighters clashed with the army near the oil field.", "Armed clash"),
+])
+def test_code_sentence_fighting_or_not(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+def test_code_sentence_rubber_bullets_are_no_armed_clash(nlp: Language) -> None:
+    assert all(c.event_type != "Battles" for c in coded(nlp, "Police fired rubber bullets at the rioters."))
