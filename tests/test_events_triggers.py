@@ -284,3 +284,14 @@ def test_code_sentence_fighting_or_not(nlp: Language, text: str, sub_event_type:
 @pytest.mark.model
 def test_code_sentence_rubber_bullets_are_no_armed_clash(nlp: Language) -> None:
     assert all(c.event_type != "Battles" for c in coded(nlp, "Police fired rubber bullets at the rioters."))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Soldiers detained a farmer and killed him.", "Attack"),
+    ("Gunmen shot a trader and looted his shop.", "Attack"),
+    ("Police arrested two men suspected of killing a farmer.", "Arrests"),  # not coordinated: the arrest
+])
+def test_code_sentence_violence_before_coordinated_arrest(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type

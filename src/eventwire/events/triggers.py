@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from eventwire.events.lexicon import Condition, Entry, Lexicon, Outcome, load_lexicon
@@ -453,6 +453,36 @@ def _dedupe(coded: list[Coded], sent: Span) -> list[Coded]:
     return sorted(keep, key=lambda c: c.start)
 
 
+_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+_YIELDING_SUB_TYPES = frozenset({"Arrests", "Looting/property destruction"})
+"""Strategic developments that are part of a violent event when the same clause chain reports both."""
+
+
+def _conj_root(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def _violence_first(coded: list[Coded], sent: Span) -> list[Coded]:
+    """An arrest or a looting coordinated with violence ("detained a man and killed him", "shot a trader
+    and looted the shop") is part of the violent event, which ACLED codes: it ranks below it."""
+    violent = [c for c in coded if c.event_type in _VIOLENT_TYPES]
+    if not violent:
+        return coded
+    doc = sent.doc
+    ranked: list[Coded] = []
+    for item in coded:
+        if item.sub_event_type in _YIELDING_SUB_TYPES:
+            root = _conj_root(doc[item.head])
+            linked = [v.confidence for v in violent if _conj_root(doc[v.head]).i == root.i]
+            if linked and item.confidence >= max(linked):
+                item = replace(item, confidence=round(max(0.05, max(linked) - 0.05), 3),
+                               rule=f"{item.rule} (ranked below the violence it is coordinated with)")
+        ranked.append(item)
+    return ranked
+
+
 _BRACKETS = {"[": 1, "]": -1}
 """Square brackets: what they enclose is an editor's note, not the reported text."""
 _HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /-]{0,48}[A-Za-z])\s*:\s")
@@ -528,4 +558,4 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
                 coded.append(result)
             if matched:  # the first entry that matches decides, even when it codes nothing
                 break
-    return _with_heading(_dedupe(coded, sent), sent, lexicon)
+    return _with_heading(_violence_first(_dedupe(coded, sent), sent), sent, lexicon)
