@@ -180,6 +180,15 @@ def test_acled_actors_defaults_per_event_type() -> None:
                                                                                           inter=7)]
 
 
+def test_acled_actors_an_arrest_by_no_one_named_is_the_police_s_a_security_measure_the_government_s() -> None:
+    a1, _, _, _, defaulted = acled_actors("Strategic developments", "Arrests", None, None, "Turkey")
+    assert a1 == EventActor(name="Police Forces of Turkey", inter=1) and defaulted == {"actor1"}
+    a1, _, _, _, _ = acled_actors("Strategic developments", "Change to group/activity", None, None, "China")
+    assert a1 == EventActor(name="Government of China", inter=1)
+    a1, _, _, _, _ = acled_actors("Strategic developments", "Arrests", None, None, None)
+    assert a1 is None  # no country, no name to give
+
+
 def test_acled_actors_no_unidentified_perpetrator_for_air_strikes_or_statements() -> None:
     assert acled_actors("Explosions/Remote violence", "Air/drone strike", None, None, "Syria")[0] is None
     assert acled_actors(None, None, None, None, "Syria")[0] is None
@@ -426,3 +435,41 @@ def test_assemble_merges_a_battle_told_from_the_other_side(nlp: Language) -> Non
                         actors=[rebels, army, soldiers])
     assert event.actor1 is not None and event.actor1.name == "Rebels (Mali)" and len(event.evidence) == 2
     assert event.confidence == 0.9
+
+
+@pytest.mark.model
+def test_assemble_an_unknown_acronym_stays_actor1_and_an_unknown_name_takes_the_group_it_operates_under(
+        nlp: Language) -> None:
+    text = "On 9 February 2022, ABCF and FDLR members clashed in the village."
+    doc = nlp(text)
+    abcf = Actor(text="ABCF", start=text.index("ABCF"), end=text.index("ABCF") + 4, name="ABCF", kind="unknown")
+    fdlr = _actor(text, "FDLR", "FDLR: Democratic Forces for the Liberation of Rwanda", 2)
+    sent, coded = _coded(doc, "clashed", "Battles", "Armed clash", actor1=abcf)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[abcf, fdlr])
+    assert event.actor1 == EventActor(name="ABCF", inter=None)
+    text = "On 19 May 2022, the Zarqa Brigade operating under OPS shelled QSD positions near the town."
+    doc = nlp(text)
+    zarqa = Actor(text="Zarqa Brigade", start=text.index("Zarqa"), end=text.index("Zarqa") + 13,
+                  name="Zarqa Brigade", kind="unknown")
+    ops = _actor(text, "OPS", "Operation Peace Spring", 2)
+    qsd = _actor(text, "QSD", "QSD: Syrian Democratic Forces", 2)
+    sent, coded = _coded(doc, "shelled", "Explosions/Remote violence", "Shelling/artillery/missile attack",
+                         actor1=zarqa, actor2=qsd)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[zarqa, ops, qsd])
+    assert event.actor1 == EventActor(name="Operation Peace Spring", inter=2)
+
+
+@pytest.mark.model
+def test_assemble_no_armed_actor_1_from_the_scene_of_an_explosion(nlp: Language) -> None:
+    text = "On 4 March 2022, an explosion occurred in a Taliban security base in Kabul city."
+    doc = nlp(text)
+    taliban = _actor(text, "Taliban", "Taliban", 1)
+    sent, coded = _coded(doc, "explosion", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    (event,) = assemble(doc, [(sent, [coded])], actors=[taliban])
+    assert event.actor1 is not None and event.actor1.name.startswith("Unidentified Armed Group")
+    text = "On 4 March 2022, an explosive device from Taliban fighters went off near the market."
+    doc = nlp(text)
+    taliban = _actor(text, "Taliban fighters", "Taliban", 1)
+    sent, coded = _coded(doc, "went", "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    (event,) = assemble(doc, [(sent, [coded])], actors=[taliban])
+    assert event.actor1 == EventActor(name="Taliban", inter=1)

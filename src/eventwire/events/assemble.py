@@ -12,7 +12,8 @@ it to whom; this module adds the rest of an ACLED row and merges the mentions of
   the sentence is actor 1; an attack, a clash or a
   bombing by a perpetrator the text does not name has actor 1 "Unidentified Armed Group (<country>)" (inter 3), as
   ACLED's codebook codes unknown armed perpetrators — not for air/drone strikes or shelling, which need
-  a state's or an organised force's weapons, nor for the other types. Actors conjoined with a main
+  a state's or an organised force's weapons, nor for the other types; an arrest by no one named is the
+  country's police's, a security measure its government's. Actors conjoined with a main
   actor ("SDF and coalition forces") are its associated actors;
 * **location** from the place stage (:func:`eventwire.places.event.event_location`), without the places
   that are part of an organisation's name ("New York" in "New York Times") or lie in no one country
@@ -62,6 +63,11 @@ UNIDENTIFIED_PERPETRATOR_TYPES = frozenset({
 })
 """Sub-event types whose unnamed perpetrator ACLED codes as "Unidentified Armed Group (<country>)"."""
 
+STATE = 1
+STATE_DEFAULTS = {"Arrests": "Police Forces", "Change to group/activity": "Government"}
+"""Sub-event types that only a state does when the text names no one: an arrest is the police's (ACLED codes
+unnamed arresting forces as the country's police), a curfew or lockdown the government's."""
+
 _PLACE_KM = 25.0
 _FOLLOWING = 2
 """How many next sentences may give an event's death toll."""
@@ -73,6 +79,8 @@ TERRITORY_TYPES = frozenset({"Non-state actor overtakes territory", "Government 
 _SUPPORT_WORDS = frozenset({"backing", "back", "support", "help", "assistance", "aid", "cover", "cooperation",
                             "coordination", "alongside", "spokesman", "spokesperson", "commander", "leader"})
 """Words under which an actor sides with the taker of a territory or speaks for it, not loses it."""
+_TARGET_PREPS = frozenset({"in", "at", "on", "against", "near", "into", "targeting", "toward", "towards", "inside"})
+"""Prepositions of a trigger's target or scene."""
 _OTHER_PARTY_DEPS = frozenset({"conj", "advcl", "dobj", "nsubj", "nsubjpass"})
 _OTHER_PARTY_WORDS = frozenset({"support", "back", "backing", "aid", "assist", "help", "accompany", "escort",
                                 "cover", "clash", "fight", "attack", "battle", "target", "confront", "kill",
@@ -183,6 +191,9 @@ def acled_actors(event_type: str | None, sub_event_type: str | None, actor1: Eve
     if actor1 is None and sub_event_type in UNIDENTIFIED_PERPETRATOR_TYPES:
         actor1 = _default("Unidentified Armed Group", country, UNIDENTIFIED)
         defaulted.add("actor1")
+    elif actor1 is None and country and sub_event_type in STATE_DEFAULTS:
+        actor1 = EventActor(name=f"{STATE_DEFAULTS[sub_event_type]} of {country}", inter=STATE)
+        defaulted.add("actor1")
     return actor1, assoc1, actor2, assoc2, defaulted
 
 
@@ -228,25 +239,28 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     main2 = _identified(doc, coded.actor2, present)
     found1 = _event_actor(main1) if main1 is not None else None
     found2 = _event_actor(main2) if main2 is not None else None
-    if found1 is None and coded.event_type not in (None, "Protests", "Riots") \
-            and text[coded.end:coded.end + 3].lstrip().startswith(":"):
+    label = text[coded.end:coded.end + 3].lstrip().startswith(":")
+    if found1 is None and coded.event_type not in (None, "Protests", "Riots") and label:
         # a label before the clause that tells who acted ("Property destruction: police seized …")
         main1 = _clause_subject(sent, present)
         found1 = _event_actor(main1) if main1 is not None else None
     person = main1 is not None and any(s <= main1.start and main1.end <= e for s, e in persons)
-    if (found1 is None or found1.inter is None or person) and coded.event_type not in (None, "Protests", "Riots"):
-        # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
-        # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
-        # (a person with no such group stays: the model's PERSON label is too often an unusual group name)
-        found1 = _armed_actor([a for a in present if a is not main1], coded.actor2) or found1
-    if coded.event_type is not None and (coded.plover_mode == "displace" or (
-            coded.sub_event_type == "Other" and found1 is None)):
+    displacement = coded.plover_mode == "displace" or (coded.sub_event_type == "Other" and found1 is None)
+    displaced = next((a for a in present if a.inter == CIVILIANS), None) if displacement else None
+    if displaced is not None and coded.event_type is not None:
         # ACLED codes the displaced as actor 1 of a displacement, whoever drove them out
-        displaced = next((a for a in present if a.inter == CIVILIANS), None)
-        if displaced is not None and (found1 is None or found1.inter != CIVILIANS):
+        if found1 is None or found1.inter != CIVILIANS:
             found2 = found2 if found2 is not None else found1
             found1 = _event_actor(displaced)
-    elif coded.sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
+    elif (found1 is None or (found1.inter is None and not _acronym(main1)) or person) \
+            and coded.event_type not in (None, "Protests", "Riots"):
+        # ACLED's actors are organised groups: a person or an unknown name yields to a named armed actor
+        # of the sentence ("Mustafa Bali, spokesman for the SDF that ... took the town")
+        # (a person with no such group stays: the model's PERSON label is too often an unusual group name;
+        # so does an unknown acronym — "AFRC and FDLR members clashed" names a group the table lacks)
+        found1 = _armed_actor(doc, None if label else doc[coded.head], [a for a in present if a is not main1],
+                              coded.actor2) or found1
+    if coded.sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
         found2 = _opponent(doc, doc[coded.head], found1, present, persons)
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
                                                              found1, found2, country)
@@ -269,9 +283,10 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
 
 
 def _identified(doc: Doc, actor: Actor | None, present: Sequence[Actor]) -> Actor | None:
-    """A generic mention named inside its own phrase is that named actor ("a suicide bomber from Al
-    Shabaab militants", "ADF members"): ACLED names the group whenever the report does."""
-    if actor is None or actor.kind != "generic":
+    """A generic or unknown mention named inside its own phrase is that named actor ("a suicide bomber
+    from Al Shabaab militants", "ADF members", "JWS operating under OPS"): ACLED names the group whenever
+    the report does."""
+    if actor is None or actor.kind not in ("generic", "unknown"):
         return actor
     span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
     if span is None:
@@ -300,13 +315,20 @@ def _names_phrase(doc: Doc, named: Actor, root: Token) -> bool:
     return False
 
 
-def _armed_actor(present: Sequence[Actor], other: Actor | None) -> EventActor | None:
+def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], other: Actor | None
+                 ) -> EventActor | None:
     """The first named armed or state actor of the sentence, when the parse tied none to the trigger
     ("an IED from Al Shabaab militants detonated"): the perpetrator the sentence names, before ACLED's
-    "Unidentified Armed Group"."""
+    "Unidentified Armed Group" — not one the trigger's phrase places as its target or scene ("an explosion
+    *in a Taliban base*", "an IED exploded *against* an army patrol"); ``trigger`` is ``None`` for a label
+    ("Movement of forces: …"), which stands outside the clause."""
     for actor in present:
         if actor.kind == "named" and actor.inter in _ARMED and (
                 other is None or (actor.name or actor.text) != (other.name or other.text)):
+            span = doc.char_span(actor.start, actor.end, alignment_mode="expand") if trigger is not None else None
+            if span is not None and trigger is not None and any(t.dep_ in ("dobj", "nsubjpass") or (
+                    t.dep_ == "prep" and t.lower_ in _TARGET_PREPS) for t in _path_to(span.root, trigger)):
+                continue
             return _event_actor(actor)
     return None
 
@@ -332,6 +354,11 @@ def _opponent(doc: Doc, trigger: Token, taker: EventActor, present: Sequence[Act
             continue
         return _event_actor(actor)
     return None
+
+
+def _acronym(actor: Actor | None) -> bool:
+    """Whether an actor the table lacks is written as an acronym ("AFRC"): a group's name, not a person's."""
+    return actor is not None and actor.kind == "unknown" and len(actor.text) >= 2 and actor.text.isupper()
 
 
 def _clause_subject(sent: Span, present: Sequence[Actor]) -> Actor | None:
