@@ -283,8 +283,8 @@ def test_events_lists_happenings_by_default_with_their_sources(tmp_path: Path,
     from test_fusion import _article
 
     db = str(tmp_path / "fused.duckdb")
-    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
-                _article(3, fatalities=12, day="2019-03-18")]
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=12, day="2019-03-19"),
+                _article(3, fatalities=15, day="2019-03-18")]
     with Store(db) as store:
         store.write(articles, inputs=[], run_id="r1")
         fuse(store, load_actors())

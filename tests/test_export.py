@@ -145,8 +145,8 @@ def test_export_gives_one_row_per_happening_and_every_event_on_request(tmp_path:
     from test_fusion import _article
 
     db = tmp_path / "fused.duckdb"
-    reports = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
-               _article(3, fatalities=12, day="2019-03-18"), _article(4, fatalities=3, day="2019-03-18", country="IQ")]
+    reports = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=12, day="2019-03-19"),
+               _article(3, fatalities=15, day="2019-03-18"), _article(4, fatalities=3, day="2019-03-18", country="IQ")]
     with Store(db) as store:
         store.write(reports, inputs=[], run_id="r1")
         fuse(store, load_actors())

@@ -49,9 +49,12 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert compatible(BASE, other(actor2=None), same)  # an unknown actor blocks nothing
     assert compatible(BASE, other(actor1="Unidentified Armed Group (Syria)"), same)
     assert compatible(BASE, other(actor1="Islamic State", actor2="SDF"), same)  # a clash either way round
-    assert compatible(BASE, other(date="2019-03-19"), same)  # reports disagree by a day
+    assert compatible(BASE, other(date="2019-03-19"), same)  # reports disagree by a day, with one toll
+    assert not compatible(BASE, other(date="2019-03-19", fatalities=None), same)  # or the next day's shelling
     assert not compatible(BASE, other(date="2019-03-21"), same)
-    assert compatible(BASE, other(date="2019-03-24", time_precision=2), same)  # "last week"
+    assert not compatible(BASE, other(date="2019-03-25", time_precision=2), same)  # the next ISO week
+    assert compatible(BASE, other(date="2019-03-24", time_precision=2), same)  # "last week", in that town
+    assert not compatible(BASE, other(date="2019-03-24", time_precision=2, geo_precision=2), same)
     assert not compatible(BASE, other(sub_event_type="Government regains territory"), same)
     assert not compatible(BASE, other(actor1="Military Forces of Syria"), same)
     assert not compatible(BASE, other(lat=35.0), same)  # 60 km off for two towns
@@ -65,14 +68,15 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
 
 def test_cluster_lists_support_and_disagreements() -> None:
     third = replace(BASE, event_id="e3", article_id="a3", publisher="Wire C", published="2019-03-18",
-                    fatalities=15, date="2019-03-19")
-    [happening] = cluster([BASE, other(), third], same)
+                    fatalities=15)
+    later = replace(BASE, event_id="e4", article_id="a4", publisher="Wire D", date="2019-03-19")  # same toll
+    [happening] = cluster([BASE, other(), third, later], same)
 
-    assert happening.articles == 3 and happening.publishers == 3
+    assert happening.articles == 4 and happening.publishers == 4
     assert happening.earliest_report == "2019-03-18"
-    assert happening.best("fatalities") == 12  # two articles say 12, one says 15
-    assert [(s.value, s.articles) for s in happening.disagreements["fatalities"]] == [(12, 2), (15, 1)]
-    assert [(s.value, s.articles) for s in happening.disagreements["date"]] == [("2019-03-18", 2), ("2019-03-19", 1)]
+    assert happening.best("fatalities") == 12  # three articles say 12, one says 15
+    assert [(s.value, s.articles) for s in happening.disagreements["fatalities"]] == [(12, 3), (15, 1)]
+    assert [(s.value, s.articles) for s in happening.disagreements["date"]] == [("2019-03-18", 3), ("2019-03-19", 1)]
     assert "actor1" not in happening.disagreements
 
 
@@ -130,7 +134,7 @@ def _clusters(store: Store) -> list[tuple[str, int, str]]:
 
 def test_fuse_incrementally_equals_fusing_everything_at_once(tmp_path: Path) -> None:
     table = load_actors()
-    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-18"),
                 _article(3, fatalities=None, day="2019-03-18"), _article(4, fatalities=3, day="2019-03-18",
                                                                         country="IQ")]
     with Store(tmp_path / "once.duckdb") as once:
@@ -210,7 +214,7 @@ def test_fuse_in_random_increments_equals_fusing_at_once(tmp_path: Path) -> None
 
 
 def test_store_clusters_filters_on_the_best_supported_values(tmp_path: Path) -> None:
-    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-19"),
+    articles = [_article(1, fatalities=12, day="2019-03-18"), _article(2, fatalities=15, day="2019-03-18"),
                 _article(4, fatalities=3, day="2019-03-18", country="IQ")]
     with Store(tmp_path / "s.duckdb") as store:
         _write(store, articles)

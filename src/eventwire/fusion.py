@@ -8,10 +8,12 @@ Two events (of different articles) report the same happening when all of these h
   between B and A); an unknown or unidentified actor blocks nothing;
 * **place** — the same country, and within a radius set by the coarser geo_precision
   (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town, 150 km for a region);
-* **date** — within a window set by the coarser time_precision (:data:`WINDOW_DAYS`: a day either way
-  for two days — reports disagree by one — a week, a month);
-* and not both vague: a region (geo_precision 3) and a week or a month (time_precision 2 or 3) together
-  do not name one happening. An event without a date or a located place is never merged.
+* **date** — the same period at the coarser time_precision: the same day (a day apart when both give
+  the same death toll — reports of one event disagree by a day, but the daily shelling of one city must
+  not chain into one happening), the same ISO week, the same month;
+* and not both vague: a place that is only near or around (geo_precision 2 or 3) and a week or a month
+  (time_precision 2 or 3) together do not name one happening — each pair needs the exact town or the
+  exact day. An event without a date or a located place is never merged.
 
 A cluster is a connected component of that relation. Components depend only on the set of events, so
 fusion is deterministic and independent of input order and repetition, and an incremental
@@ -48,12 +50,13 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "4"
+RULES_VERSION = "6"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
-WINDOW_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
-"""How far apart two reports of one event may date it, by the coarser time_precision of the two."""
+WINDOW_DAYS: dict[int, int] = {1: 1, 2: 6, 3: 30}
+"""How far apart two reports of one event may date it at most, by the coarser time_precision of the two
+(an upper bound for the search; :func:`compatible` asks for the same day, week or month)."""
 _LONGEST_WINDOW = max(WINDOW_DAYS.values())
 BATTLES = "Battles"
 FIELDS: tuple[str, ...] = ("event_type", "sub_event_type", "actor1", "actor2", "date", "location", "fatalities")
@@ -172,10 +175,10 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
 
     >>> raqqa = Member(event_id="e1", article_id="a1", event_type="Battles", sub_event_type="Armed clash",
     ...                actor1="SDF", date="2019-03-18", time_precision=1, lat=35.95, lon=39.01,
-    ...                geo_precision=1, country_code="SY")
+    ...                geo_precision=1, country_code="SY", fatalities=12)
     >>> later = Member(event_id="e2", article_id="a2", event_type="Battles", sub_event_type=None,
     ...                actor1="Syrian Democratic Forces", date="2019-03-19", time_precision=1,
-    ...                lat=35.9, lon=39.1, geo_precision=1, country_code="SY")
+    ...                lat=35.9, lon=39.1, geo_precision=1, country_code="SY", fatalities=12)
     >>> compatible(raqqa, later, lambda x, y: {x, y} == {"SDF", "Syrian Democratic Forces"})
     True
     """
@@ -190,9 +193,9 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
         return False
     coarser_time = max(a.time_precision or 1, b.time_precision or 1)
     coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
-    if coarser_time > 1 and coarser_place > 2:
-        return False  # a region and a week or month: too vague together to name one happening
-    if abs(day_a - day_b) > WINDOW_DAYS.get(coarser_time, _LONGEST_WINDOW):
+    if coarser_time > 1 and coarser_place > 1:
+        return False  # a place near or around, and a week or a month: too vague together to name one happening
+    if not _same_period(a, b, coarser_time):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
         return False
@@ -202,6 +205,18 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
 
 
 # --- clusters ---------------------------------------------------------------------------------------------
+
+def _same_period(a: Member, b: Member, precision: int) -> bool:
+    """Whether two dates fall in one day (or, with the same death toll, a day apart), ISO week or month."""
+    day_a, day_b = a.day or 0, b.day or 0
+    if precision <= 1:
+        same_toll = a.fatalities is not None and a.fatalities > 0 and a.fatalities == b.fatalities
+        return abs(day_a - day_b) <= (1 if same_toll else 0)
+    first, second = dt.date.fromordinal(day_a), dt.date.fromordinal(day_b)
+    if precision == 2:
+        return first.isocalendar()[:2] == second.isocalendar()[:2]
+    return (first.year, first.month) == (second.year, second.month)
+
 
 def _window(member: Member) -> int:
     return WINDOW_DAYS.get(member.time_precision or 1, _LONGEST_WINDOW)
