@@ -295,3 +295,14 @@ def test_code_sentence_rubber_bullets_are_no_armed_clash(nlp: Language) -> None:
 def test_code_sentence_violence_before_coordinated_arrest(nlp: Language, text: str, sub_event_type: str) -> None:
     best = main(coded(nlp, text))
     assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Riot police beat a protester near parliament.", "Excessive force against protesters"),
+    ("Students rioted on campus after the shooting.", "Violent demonstration"),
+    ("Rioters looted shops in the market.", "Mob violence"),
+])
+def test_code_sentence_riot_words(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type
