@@ -473,3 +473,15 @@ def test_assemble_no_armed_actor_1_from_the_scene_of_an_explosion(nlp: Language)
     sent, coded = _coded(doc, "went", "Explosions/Remote violence", "Remote explosive/landmine/IED")
     (event,) = assemble(doc, [(sent, [coded])], actors=[taliban])
     assert event.actor1 == EventActor(name="Taliban", inter=1)
+
+
+@pytest.mark.model
+def test_assemble_a_default_actor_takes_the_article_country_when_the_event_has_no_location(nlp: Language) -> None:
+    text = "Members of three parties held a rally with banners in front of the Ulsan City Council."
+    doc = nlp(text)
+    start = text.index("Ulsan")
+    ulsan = Place(text="Ulsan", start=start, end=start + 5, name="Ulsan", geonameid=1, lat=35.5, lon=129.3,
+                  country="South Korea", country_code="KR", precision=2)
+    sent, coded = _coded(doc, "rally", "Protests", "Peaceful protest", plover_type="PROTEST")
+    (event,) = assemble(doc, [(sent, [coded])], places=[ulsan])
+    assert event.actor1 == EventActor(name="Protesters (South Korea)", inter=6)

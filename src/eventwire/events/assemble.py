@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
@@ -229,12 +230,14 @@ def _conjoined(doc: Doc, actor: Actor, actors: Sequence[Actor]) -> list[Actor]:
 
 def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Actor], places: Sequence[Place],
              times: Sequence[TimeRef], amounts: Sequence[Amount], published: str | None,
-             following: Sequence[Span], text: str, persons: Sequence[tuple[int, int]]) -> Mention:
+             following: Sequence[Span], text: str, persons: Sequence[tuple[int, int]],
+             article_country: str | None) -> Mention:
     location = event_location(places, sent.start_char, sent.end_char)
     pinned_place = location is not None and any(
         sent.start_char <= p.start and p.end <= sent.end_char and p.lat is not None for p in places)
     present = [a for a in actors if sent.start_char <= a.start and a.end <= sent.end_char]
-    country = location.country if location is not None else next((a.country for a in present if a.country), None)
+    country = (location.country if location is not None else None) or next(
+        (a.country for a in present if a.country), None) or article_country
     main1 = _identified(doc, coded.actor1, present)
     main2 = _identified(doc, coded.actor2, present)
     found1 = _event_actor(main1) if main1 is not None else None
@@ -280,6 +283,13 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
         confidence=round(max(0.0, min(1.0, coded.confidence)), 3), rule=coded.rule,
         evidence=(SentenceSpan(start=sent.start_char, end=sent.end_char),))
     return Mention(event=event, date=when, pinned_place=pinned_place, defaulted=defaulted)
+
+
+def _places_country(places: Sequence[Place]) -> str | None:
+    """The article's most named country, even in names ("Ulsan Metropolitan Council"): where a default
+    actor is ("Protesters (South Korea)") when neither the event's location nor its actors say."""
+    counts = Counter(p.country for p in places if p.country)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _identified(doc: Doc, actor: Actor | None, present: Sequence[Actor]) -> Actor | None:
@@ -520,6 +530,7 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     ()
     """
     usable = event_places(doc, places, actors)
+    article_country = _places_country(places)
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     text = doc.text  # built from the tokens on every access: once per article
     sentences = list(sentences if sentences is not None else doc.sents)
@@ -545,7 +556,7 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
                          published=published, following=following(sent, item.event_type), text=text,
-                         persons=persons)
+                         persons=persons, article_country=article_country)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]
     return tuple(merge_mentions(mentions))
