@@ -48,7 +48,7 @@ FIGURES = {
 }
 FLOORS: dict[tuple[str, str], float] = {
     ("acled", "event_type_accuracy"): 0.75, ("acled", "sub_event_type_accuracy"): 0.68,
-    ("acled", "sub_event_type_macro_f1"): 0.65, ("acled", "actor1_matched"): 0.62,
+    ("acled", "sub_event_type_macro_f1"): 0.65, ("acled", "actor1_matched"): 0.74,
     ("acled", "date_exact"): 0.87, ("acled", "date_within_precision"): 0.89,
     ("acled", "fatalities_exact"): 0.38, ("acled", "fatalities_exact_null_as_zero"): 0.89,
     ("acled", "country"): 0.79, ("acled", "location_25km"): 0.46, ("acled", "location_161km"): 0.75,
