@@ -306,3 +306,9 @@ def test_code_sentence_violence_before_coordinated_arrest(nlp: Language, text: s
 def test_code_sentence_riot_words(nlp: Language, text: str, sub_event_type: str) -> None:
     best = main(coded(nlp, text))
     assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+def test_code_sentence_cyber_targeting_is_no_attack(nlp: Language) -> None:
+    found = coded(nlp, "The government announced sanctions targeting Russia over cyberattacks on its election.")
+    assert main(found) is None
