@@ -312,3 +312,15 @@ def test_code_sentence_riot_words(nlp: Language, text: str, sub_event_type: str)
 def test_code_sentence_cyber_targeting_is_no_attack(nlp: Language) -> None:
     found = coded(nlp, "The government announced sanctions targeting Russia over cyberattacks on its election.")
     assert main(found) is None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Climate activists demonstrated in the city to draw attention to pollution and to demand action.",
+     "Peaceful protest"),  # the topic is skipped by the family rules only, not by the entry's own conditions
+    ("A petitioner was severely beaten by police at the gate of the county office.", "Attack"),
+    ("Guards beat two prisoners in the jail.", "Attack"),
+])
+def test_code_sentence_topic_and_victims(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type

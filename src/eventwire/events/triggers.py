@@ -193,6 +193,9 @@ class _Parts:
     _agent_done: bool = False
     _phrase: frozenset[str] | None = None
     _topic: frozenset[int] | None = None
+    deciding: bool = False
+    """Set while the family rules decide: only they skip the trigger's topic (an entry's own
+    conditions read the whole sentence — "demonstrated … to demand action" is a demonstration)."""
 
     @property
     def phrase(self) -> frozenset[str]:
@@ -202,6 +205,8 @@ class _Parts:
 
     def topic(self, lexicon: Lexicon) -> frozenset[int]:
         """Indices of the tokens that say what the trigger's action is for or against (read once)."""
+        if not self.deciding:
+            return frozenset()
         if self._topic is None:
             self._topic = _topic(self.token, lexicon)
         return self._topic
@@ -405,6 +410,7 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
         return False, None
     if entry.exclude is not None and _any(entry.exclude, parts, ctx, entry.family, inters, has_actor1):
         return False, None
+    parts.deciding = True
     decided = _decide(entry, parts, ctx, inters, has_actor1)
     if decided is None or decided[0].drop:
         return True, None
