@@ -52,9 +52,8 @@ def _own(token: Token, words: Modality) -> Mood | None:
 def mood(token: Token, words: Modality) -> Mood:
     """How the sentence presents the action of ``token``.
 
-    >>> # "The army did not attack"            -> "negated"        # doctest: +SKIP
-    >>> # "IS threatened to attack the base"   -> "threatened"
-    >>> # "Rebels will withdraw"               -> "future"
+    For example: "The army did not attack" → ``negated``; "IS threatened to attack the base" →
+    ``threatened``; "Rebels will withdraw" → ``future``.
     """
     own = _own(token, words)
     if own is not None:

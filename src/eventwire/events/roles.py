@@ -112,7 +112,7 @@ def subject_token(token: Token) -> Token | None:
 def agent(token: Token) -> Token | None:
     """The agent of a verb or noun trigger, or ``None``.
 
-    >>> # "IS militants attacked the base": agent of "attacked" is "militants"  # doctest: +SKIP
+    For "IS militants attacked the base", the agent of "attacked" is "militants".
     """
     if token.pos_ in ("VERB", "AUX"):
         return subject_token(token)
