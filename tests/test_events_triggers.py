@@ -324,3 +324,24 @@ def test_code_sentence_cyber_targeting_is_no_attack(nlp: Language) -> None:
 def test_code_sentence_topic_and_victims(nlp: Language, text: str, sub_event_type: str) -> None:
     best = main(coded(nlp, text))
     assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Supporters of the party forced their way into the venue of the debate.", "Mob violence"),
+    ("On 5 May 2023, monitors recorded 40 bursts of fire involving small arms near the front line.",
+     "Armed clash"),
+    ("On 8 May 2023, an exchange of shelling took place between the army and rebels near the town.",
+     "Armed clash"),
+    ("Warplanes dropped incendiary bombs on the village.", "Air/drone strike"),
+])
+def test_code_sentence_crowds_and_exchanges(nlp: Language, text: str, sub_event_type: str) -> None:
+    found = coded(nlp, text)
+    best = main(found)
+    assert best is not None and best.sub_event_type == sub_event_type
+    assert all(c.event_type == best.event_type for c in found if c.event_type)
+
+
+@pytest.mark.model
+def test_code_sentence_police_forcing_their_way_is_no_riot(nlp: Language) -> None:
+    assert main(coded(nlp, "Police forced their way into the house.")) is None
