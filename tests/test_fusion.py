@@ -55,10 +55,17 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert not compatible(BASE, other(date="2019-03-25", time_precision=2), same)  # the next ISO week
     assert compatible(BASE, other(date="2019-03-24", time_precision=2), same)  # "last week", in that town
     assert not compatible(BASE, other(date="2019-03-24", time_precision=2, geo_precision=2), same)
+    assert not compatible(BASE, other(date="2019-03-24", time_precision=2, location="Hajin"), same)
     assert not compatible(BASE, other(sub_event_type="Government regains territory"), same)
     assert not compatible(BASE, other(actor1="Military Forces of Syria"), same)
     assert not compatible(BASE, other(lat=35.0), same)  # 60 km off for two towns
-    assert compatible(BASE, other(lat=35.0, geo_precision=3), same)  # ... but one only names the region
+    assert compatible(BASE, other(lat=34.8, geo_precision=2), same)  # ... but one only says "near Baghuz"
+    assert not compatible(BASE, other(geo_precision=3), same)  # a region or a country alone names nothing
+    # type, place and day alone do not make one happening: a toll or a particular actor must agree
+    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2=None), same)
+    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2="Civilians (Syria)"), same)
+    assert compatible(BASE, other(fatalities=None, actor2=None), same)  # the SDF in both
+    assert compatible(BASE, other(actor1=None, actor2=None), same)  # 12 dead in both
     assert not compatible(BASE, other(country_code="IQ"), same)
     assert not compatible(BASE, other(article_id="a1"), same)  # two events of one article stay two
     assert not compatible(BASE, other(date=None), same)
@@ -90,7 +97,7 @@ def _members(draw: st.DrawFn) -> list[Member]:
             sub_event_type=draw(st.sampled_from([None, "Armed clash", "Mob violence"])),
             actor1=draw(st.sampled_from([None, "SDF", "Syrian Democratic Forces", "Islamic State"])),
             date=f"2020-01-{draw(st.integers(1, 28)):02d}", time_precision=draw(st.sampled_from([1, 2, 3])),
-            lat=draw(st.sampled_from([None, 35.0, 35.1, 36.0])), lon=39.0, geo_precision=draw(st.sampled_from([1, 3])),
+            lat=draw(st.sampled_from([None, 35.0, 35.1, 36.0])), lon=39.0, geo_precision=draw(st.sampled_from([1, 2, 3])),
             country_code=draw(st.sampled_from(["SY", "IQ"]))))
     return out
 

@@ -5,15 +5,19 @@ Two events (of different articles) report the same happening when all of these h
 * **type** — the same sub-event type, or the same event type where one source gives no sub-type;
 * **actors** — actor1 with actor1 and actor2 with actor2 name the same actor (canonical names or
   aliases, :func:`eventwire.actors.same_actor`), or crosswise for battles (a clash between A and B is one
-  between B and A); an unknown or unidentified actor blocks nothing;
+  between B and A); an unknown or unidentified actor blocks nothing (but corroborates nothing either);
 * **place** — the same country, and within a radius set by the coarser geo_precision
-  (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town, 150 km for a region);
-* **date** — the same period at the coarser time_precision: the same day (a day apart when both give
-  the same death toll — reports of one event disagree by a day, but the daily shelling of one city must
-  not chain into one happening), the same ISO week, the same month;
-* and not both vague: a place that is only near or around (geo_precision 2 or 3) and a week or a month
-  (time_precision 2 or 3) together do not name one happening — each pair needs the exact town or the
-  exact day. An event without a date or a located place is never merged.
+  (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town); a region or country alone (precision 3)
+  does not name a happening;
+* **date** — the same day (a day apart when both give the same death toll — reports of one event
+  disagree by a day, but the daily shelling of one city must not chain into one happening); a week
+  (same ISO week) or a month (same month) only for reports that name the same town;
+* **corroboration** — type, place and day are not enough (a city sees several attacks a day, and
+  background sentences mention the same city and type): the two reports also give the same death toll,
+  or name the same particular actor — not one left unknown, nor ACLED's defaults (Civilians,
+  Protesters, Rioters, Unidentified Armed Group), which any two events of a type share.
+
+An event without a date or a located place is never merged.
 
 A cluster is a connected component of that relation. Components depend only on the set of events, so
 fusion is deterministic and independent of input order and repetition, and an incremental
@@ -50,7 +54,7 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -193,15 +197,37 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
         return False
     coarser_time = max(a.time_precision or 1, b.time_precision or 1)
     coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
-    if coarser_time > 1 and coarser_place > 1:
-        return False  # a place near or around, and a week or a month: too vague together to name one happening
+    if coarser_place > 2 or (coarser_time > 1 and (coarser_place > 1 or a.location != b.location)):
+        return False  # a region, or a week or month not tied to one named town: too vague to name one happening
     if not _same_period(a, b, coarser_time):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
         return False
-    straight = _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same)
-    crossed = a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same)
-    return straight or crossed
+    if _same_toll(a, b):
+        return _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same) or (
+            a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same))
+    for first, second in ((a.actor1, a.actor2), (a.actor2, a.actor1)) if a.event_type == BATTLES else \
+            ((a.actor1, a.actor2),):
+        if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (
+                _corroborates(first, b.actor1, same) or _corroborates(second, b.actor2, same)):
+            return True
+    return False
+
+
+def _same_toll(a: Member, b: Member) -> bool:
+    return a.fatalities is not None and a.fatalities > 0 and a.fatalities == b.fatalities
+
+
+_DEFAULT_ACTORS = ("unidentified", "unknown", "civilians", "protesters", "rioters")
+
+
+def _corroborates(a: str | None, b: str | None, same: Callable[[str, str], bool]) -> bool:
+    """Whether two reports name the same particular actor — not one left unknown, nor ACLED's defaults
+    (Civilians, Protesters, Rioters, Unidentified Armed Group of the country), which any two events of a
+    type share."""
+    if not a or not b or a.lower().startswith(_DEFAULT_ACTORS) or b.lower().startswith(_DEFAULT_ACTORS):
+        return False
+    return a == b or same(a, b)
 
 
 # --- clusters ---------------------------------------------------------------------------------------------
@@ -210,8 +236,7 @@ def _same_period(a: Member, b: Member, precision: int) -> bool:
     """Whether two dates fall in one day (or, with the same death toll, a day apart), ISO week or month."""
     day_a, day_b = a.day or 0, b.day or 0
     if precision <= 1:
-        same_toll = a.fatalities is not None and a.fatalities > 0 and a.fatalities == b.fatalities
-        return abs(day_a - day_b) <= (1 if same_toll else 0)
+        return abs(day_a - day_b) <= (1 if _same_toll(a, b) else 0)
     first, second = dt.date.fromordinal(day_a), dt.date.fromordinal(day_b)
     if precision == 2:
         return first.isocalendar()[:2] == second.isocalendar()[:2]
