@@ -345,3 +345,9 @@ def test_code_sentence_crowds_and_exchanges(nlp: Language, text: str, sub_event_
 @pytest.mark.model
 def test_code_sentence_police_forcing_their_way_is_no_riot(nlp: Language) -> None:
     assert main(coded(nlp, "Police forced their way into the house.")) is None
+
+
+@pytest.mark.model
+def test_code_sentence_lifting_a_curfew_is_a_concession(nlp: Language) -> None:
+    found = coded(nlp, "The government lifted the night curfew in the province on Sunday.")
+    assert [c.plover_type for c in found] == ["CONCEDE"]
