@@ -485,3 +485,14 @@ def test_assemble_a_default_actor_takes_the_article_country_when_the_event_has_n
     sent, coded = _coded(doc, "rally", "Protests", "Peaceful protest", plover_type="PROTEST")
     (event,) = assemble(doc, [(sent, [coded])], places=[ulsan])
     assert event.actor1 == EventActor(name="Protesters (South Korea)", inter=6)
+
+
+def test_event_date_skips_a_date_that_bounds_a_period() -> None:
+    from eventwire.events.dates import event_date
+
+    text = "Air strikes have killed 359 civilians since 19 September, rescuers said."
+    since = TimeRef(text="19 September", start=text.index("19 S"), end=text.index("19 S") + 12, value="2016-09-19",
+                    precision="day")
+    found = event_date([since], 0, len(text), text.index("killed"), "2016-09-24", text)
+    assert found.pinned is False and found.precision == 3  # the article's month, not the 19th
+    assert event_date([since], 0, len(text), text.index("killed"), "2016-09-24").date == "2016-09-19"

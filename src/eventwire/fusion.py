@@ -9,12 +9,13 @@ Two events (of different articles) report the same happening when all of these h
 * **place** — the same country, and within a radius set by the coarser geo_precision
   (:data:`RADIUS_KM`: 25 km for two towns, 50 km near a town); a region or country alone (precision 3)
   does not name a happening;
-* **date** — the same day (a day apart when both give the same death toll — reports of one event
-  disagree by a day, but the daily shelling of one city must not chain into one happening); a week
-  (same ISO week) or a month (same month) only for reports that name the same town;
+* **date** — the same day, pinned by both reports' own sentences (time_precision 1; a day apart when
+  both give the same death toll — reports of one event disagree by a day, but the daily shelling of one
+  city must not chain into one happening). A week or a month is too vague to name a happening, and is
+  what background sentences ("since April", "warplanes regularly bomb …") get;
 * **corroboration** — type, place and day are not enough (a city sees several attacks a day, and
-  background sentences mention the same city and type): the two reports also give the same death toll,
-  or name the same particular actor — not one left unknown, nor ACLED's defaults (Civilians,
+  background sentences mention the same city and type): the two reports also give the same death toll
+  (under 1,000: a higher one is a war's total), or name the same particular actor — not one left unknown, nor ACLED's defaults (Civilians,
   Protesters, Rioters, Unidentified Armed Group), which any two events of a type share.
 
 An event without a date or a located place is never merged.
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -197,8 +198,8 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
         return False
     coarser_time = max(a.time_precision or 1, b.time_precision or 1)
     coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
-    if coarser_place > 2 or (coarser_time > 1 and (coarser_place > 1 or a.location != b.location)):
-        return False  # a region, or a week or month not tied to one named town: too vague to name one happening
+    if coarser_place > 2 or coarser_time > 1:
+        return False  # a region, a week or a month: too vague to name one happening (and the mark of background)
     if not _same_period(a, b, coarser_time):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
@@ -214,8 +215,12 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     return False
 
 
+_TOLL_OF_A_WAR = 1000
+"""A toll this high is a war's or a year's total ("the conflict has killed 300,000"), not one event's."""
+
+
 def _same_toll(a: Member, b: Member) -> bool:
-    return a.fatalities is not None and a.fatalities > 0 and a.fatalities == b.fatalities
+    return a.fatalities is not None and 0 < a.fatalities < _TOLL_OF_A_WAR and a.fatalities == b.fatalities
 
 
 _DEFAULT_ACTORS = ("unidentified", "unknown", "civilians", "protesters", "rioters")

@@ -269,7 +269,7 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
     assoc2 = [_event_actor(a) for a in _conjoined(doc, main2, actors)] if main2 else []
-    when = event_date(times, sent.start_char, sent.end_char, coded.start, published)
+    when = event_date(times, sent.start_char, sent.end_char, coded.start, published, text)
     fatalities = count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                                   following=following, times=times) if coded.event_type is not None else None
     event = Event(

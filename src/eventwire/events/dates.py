@@ -78,8 +78,17 @@ def _published(published: str | None) -> dt.date | None:
         return None
 
 
+_BOUNDARY_WORDS = frozenset({"since", "until", "till", "before", "from"})
+"""Words that make a date the start or end of a period ("killed since 21 May"), not the event's day."""
+
+
+def _bounds_a_period(text: str, ref: TimeRef) -> bool:
+    words = text[max(0, ref.start - 12):ref.start].split()
+    return bool(words) and words[-1].lower() in _BOUNDARY_WORDS
+
+
 def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
-               published: str | None) -> EventDate:
+               published: str | None, text: str = "") -> EventDate:
     """The date and time_precision of an event whose sentence spans ``start:end``.
 
     Args:
@@ -88,6 +97,8 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
         end: where it ends.
         trigger: where the trigger starts (the nearest time expression to it wins).
         published: the article's date, ``YYYY-MM-DD``, or ``None``.
+        text: the article text; a date right after "since", "until", "before" or "from" bounds a period
+            ("359 civilians killed since Sept. 19") and is not taken as the event's day.
 
     >>> sat = TimeRef(text="Saturday", start=20, end=28, value="2019-03-23", precision="day")
     >>> event_date([sat], 0, 40, 10, "2019-03-24")
@@ -102,7 +113,7 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
         if ref.start < start or ref.end > end:
             continue
         found = _calendar(ref)
-        if found is None:
+        if found is None or (text and _bounds_a_period(text, ref)):
             vague = vague or ref.precision != "set"
             continue
         day, precision = found
