@@ -351,3 +351,14 @@ def test_code_sentence_police_forcing_their_way_is_no_riot(nlp: Language) -> Non
 def test_code_sentence_lifting_a_curfew_is_a_concession(nlp: Language) -> None:
     found = coded(nlp, "The government lifted the night curfew in the province on Sunday.")
     assert [c.plover_type for c in found] == ["CONCEDE"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("A mob kidnapped and killed a man accused of theft in the village.", "Mob violence"),
+    ("Gunmen kidnapped a man in the village.", "Abduction/forced disappearance"),
+    ("Gunmen attacked and killed the traditional ruler of the town.", "Attack"),
+])
+def test_code_sentence_who_abducts_and_who_is_hit(nlp: Language, text: str, sub_event_type: str) -> None:
+    best = main(coded(nlp, text))
+    assert best is not None and best.sub_event_type == sub_event_type
