@@ -248,6 +248,13 @@ def _same_period(a: Member, b: Member, precision: int) -> bool:
     return (first.year, first.month) == (second.year, second.month)
 
 
+def _mergeable(member: Member) -> bool:
+    """Whether :func:`compatible` can pair this event with any other (an exact day, a located town): the
+    others are left out of the search, not only refused one by one."""
+    return (member.day is not None and member.event_type is not None and member.lat is not None
+            and member.lon is not None and (member.time_precision or 1) == 1 and (member.geo_precision or 1) <= 2)
+
+
 def _window(member: Member) -> int:
     return WINDOW_DAYS.get(member.time_precision or 1, _LONGEST_WINDOW)
 
@@ -267,7 +274,7 @@ def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> 
             i = parent[i]
         return i
 
-    dated = sorted((m.day, i) for i, m in enumerate(members) if m.day is not None)
+    dated = sorted((m.day, i) for i, m in enumerate(members) if m.day is not None and _mergeable(m))
     days = [day for day, _ in dated]
     windows = [_window(members[i]) for _, i in dated]
     for position, (day, i) in enumerate(dated):
