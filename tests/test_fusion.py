@@ -255,3 +255,18 @@ def test_cluster_equals_components_over_every_pair(members: list[Member]) -> Non
     expected = sorted(sorted(g) for g in {id(g): g for g in group.values()}.values())
     found = sorted(sorted(m.key for m in c.members) for c in cluster(members, same))
     assert found == expected
+
+
+def test_one_text_stored_under_two_ids_is_one_source(tmp_path: Path) -> None:
+    report = _article(1, fatalities=12, day="2019-03-18")
+    copy = replace(report, id="copy-of-1", source=Source(path="copy.txt"), publisher="Mirror site")
+    other_outlet = _article(2, fatalities=12, day="2019-03-18")
+    with Store(tmp_path / "s.duckdb") as store:
+        _write(store, [report, copy])
+        alone = fuse(store, load_actors())
+        _write(store, [other_outlet])
+        confirmed = fuse(store, load_actors())
+        [happening] = store.clusters()
+
+    assert alone.multi_source == 0  # a reprint of the same text confirms nothing
+    assert confirmed.multi_source == 1 and happening["articles"] == 2 and happening["events"] == 3

@@ -27,8 +27,8 @@ that lost a member — gets exactly what clustering everything from scratch woul
 ACLED type or without a date (statements, undated reports) stay clusters of their own.
 
 A cluster carries the best-supported value of each field with the number of articles behind each
-value (ties go to the more precise value, then the earlier report), its number of articles and of
-distinct publishers, its earliest report, its members, and its disagreements: every field for which
+value (ties go to the more precise value, then the earlier report), its number of articles (distinct
+texts: one text stored under two ids is one source) and of distinct publishers, its earliest report, its members, and its disagreements: every field for which
 the members give different values ("fatalities 12 vs 15"), listed, never averaged away.
 """
 
@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 __all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
            "fuse"]
 
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -90,6 +90,8 @@ class Member:
     country_code: str | None = None
     admin1: str | None = None
     fatalities: int | None = None
+    text_hash: str | None = None
+    """A hash of its article's text: two inputs with the same text are one report, whatever their ids."""
     cluster_id: str | None = None
     """The cluster the store holds it in (``None`` for an event not fused yet); not part of the event."""
     day: int | None = field(init=False, compare=False, repr=False, default=None)
@@ -101,6 +103,11 @@ class Member:
         except ValueError:
             day = None
         object.__setattr__(self, "day", day)
+
+    @property
+    def report(self) -> str:
+        """The article as a source: its text, so that one text stored under two ids counts once."""
+        return self.text_hash or self.article_id
 
     @property
     def key(self) -> tuple[str, str]:
@@ -316,7 +323,7 @@ def _support(members: Sequence[Member], name: str,
         value = _value(member, name)
         if value is None:
             continue
-        articles[value].add(member.article_id)
+        articles[value].add(member.report)
         finest[value] = min(finest.get(value, 9), _precision(member, name))
         earliest[value] = min(earliest.get(value, "~"), member.published or "~")
     def rank(values: Iterable[Any]) -> list[Any]:
@@ -344,7 +351,7 @@ def make_cluster(members: Iterable[Member], same: Callable[[str, str], bool] | N
     reports = [m.published for m in ordered if m.published]
     return Cluster(id=digest[:16], block=ordered[0].block, members=ordered,
                    support={name: _support(ordered, name, same) for name in FIELDS},
-                   articles=len({m.article_id for m in ordered}),
+                   articles=len({m.report for m in ordered}),
                    publishers=len({m.publisher for m in ordered if m.publisher}),
                    earliest_report=min(reports) if reports else None)
 

@@ -154,7 +154,7 @@ _MEMBER_VIEW = """CREATE OR REPLACE VIEW fusion_members AS
                CAST(json_extract(e.location, '$.geo_precision') AS INTEGER) AS geo_precision,
                json_extract_string(e.location, '$.country') AS country,
                json_extract_string(e.location, '$.country_code') AS country_code,
-               json_extract_string(e.location, '$.admin1') AS admin1, e.fatalities
+               json_extract_string(e.location, '$.admin1') AS admin1, e.fatalities, md5(a.text) AS text_hash
         FROM events e JOIN articles a ON a.id = e.article_id)
     SELECT *, coalesce(country_code, '') || '|' || coalesce(event_type, '') AS block,
            md5(concat_ws('|', coalesce(publisher, ''), coalesce(published, ''), coalesce(event_type, ''),
@@ -163,11 +163,11 @@ _MEMBER_VIEW = """CREATE OR REPLACE VIEW fusion_members AS
                          coalesce(location, ''), coalesce(CAST(lat AS VARCHAR), ''),
                          coalesce(CAST(lon AS VARCHAR), ''), coalesce(CAST(geo_precision AS VARCHAR), ''),
                          coalesce(country, ''), coalesce(admin1, ''),
-                         coalesce(CAST(fatalities AS VARCHAR), ''))) AS fingerprint
+                         coalesce(CAST(fatalities AS VARCHAR), ''), text_hash)) AS fingerprint
     FROM m"""
 _MEMBER_COLUMNS = ("event_id", "article_id", "publisher", "published", "event_type", "sub_event_type", "actor1",
                    "actor2", "date", "time_precision", "location", "lat", "lon", "geo_precision", "country",
-                   "country_code", "admin1", "fatalities")
+                   "country_code", "admin1", "fatalities", "text_hash")
 _CLUSTER_COLUMNS = ("cluster_id", "block", "event_type", "sub_event_type", "actor1", "actor2", "date",
                     "time_precision", "location", "lat", "lon", "geo_precision", "country", "country_code",
                     "admin1", "fatalities", "articles", "publishers", "earliest_report", "support", "disagreements",
