@@ -103,10 +103,12 @@ def main() -> int:
     labels = {row["id"]: row.get("location") or "?" for row in map(json.loads, CORPUS.read_text(encoding="utf-8").splitlines())}
     with Store(args.db, read_only=True) as store:
         members = _members(store)
+        sources = dict(store.con.execute("SELECT cluster_id, articles FROM clusters").fetchall())
     clusters: dict[str, list[dict[str, Any]]] = {}
     for member in members:
         clusters.setdefault(member["cluster_id"], []).append(member)
-    multi = {cid: ms for cid, ms in clusters.items() if len({m["article_id"] for m in ms}) > 1}
+    # more than one source: distinct article texts (one text stored under two ids is one source)
+    multi = {cid: ms for cid, ms in clusters.items() if (sources.get(cid) or 1) > 1}
     agree = sum(1 for ms in multi.values() if len({labels.get(m["article_id"]) for m in ms}) == 1)
     acled = sum(1 for m in members if m["event_type"])
     print(f"events {len(members)} ({acled} with an ACLED type) in {len(clusters)} clusters; "
