@@ -6,7 +6,6 @@ The sentence classifier's output is written by hand here (``_Coded`` has the fie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,27 +15,12 @@ from eventwire.events.assemble import acled_actors, assemble
 from eventwire.events.dates import event_date, within_precision
 from eventwire.events.fatalities import _death_anchor, count_fatalities, is_vague, says_nobody_died
 from eventwire.events.roles import agent, patient
+from eventwire.events.triggers import Coded as _Coded
 from eventwire.records import Actor, Amount, EventActor, Place, TimeRef
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
-
-
-@dataclass(frozen=True, slots=True)
-class _Coded:
-    start: int
-    end: int
-    trigger: str
-    head: int
-    event_type: str | None
-    sub_event_type: str | None
-    plover_type: str | None
-    plover_mode: str | None
-    actor1: Actor | None
-    actor2: Actor | None
-    rule: str
-    confidence: float
 
 
 def _coded(doc: Doc, trigger: str, event_type: str | None, sub_event_type: str | None, *,
