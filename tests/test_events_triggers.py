@@ -119,6 +119,38 @@ def test_code_sentence_no_acled_event(nlp: Language, text: str) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(("text", "how"), [
+    ("Fighter jets regularly bomb the market town.", "habitual"),
+    ("The harbour has repeatedly been shelled by the militia.", "habitual"),
+    ("Mortar attacks on the camp have continued.", "habitual"),
+    ("The insurgency has killed some 90000 villagers and herders.", "aggregate"),
+    ("At least 212 villagers have been killed since 4 March.", "aggregate"),
+    ("More than 300 drone strikes since June have killed dozens of fighters.", "aggregate"),
+    ("Rebels have seized eleven villages over the past three weeks.", "aggregate"),
+    ("So far this year 40 soldiers have been killed in the province.", "aggregate"),
+])
+def test_code_sentence_habit_or_total_is_no_event(nlp: Language, text: str, how: str) -> None:
+    from eventwire.events.modality import mood
+
+    assert main(coded(nlp, text)) is None, text
+    lex = load_lexicon()
+    moods = {mood(token, lex.modality) for token in nlp(text) if token.lemma_.lower() in lex.triggers}
+    assert how in moods, (text, moods)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Fighter jets bombed the border town on Sunday, killing nine people.",
+    "It was the deadliest attack on the camp since the truce.",
+    "Militants clashed with soldiers throughout Tuesday night.",
+    "Troops continued the assault on the harbour on Monday.",
+    "There have been no strikes so far, but the militia attacked a checkpoint on Friday.",
+])
+def test_code_sentence_single_happening_kept(nlp: Language, text: str) -> None:
+    assert main(coded(nlp, text)) is not None, text
+
+
+@pytest.mark.model
 def test_code_sentence_threat_is_plover_threaten(nlp: Language) -> None:
     found = coded(nlp, "The group threatened to attack the base.")
     assert not [c for c in found if c.event_type]

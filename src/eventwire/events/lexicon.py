@@ -112,6 +112,17 @@ class Modality:
     hypothetical_governors: frozenset[str]
     denied: frozenset[str]
     obliged: frozenset[str]
+    habitual: frozenset[str] = frozenset()
+    """Adverbs of repetition ("regularly"): the action is a habit, not one happening."""
+    habitual_governors: frozenset[str] = frozenset()
+    ongoing_governors: frozenset[str] = frozenset()
+    aggregate_preps: frozenset[str] = frozenset()
+    period_preps: frozenset[str] = frozenset()
+    period_nouns: frozenset[str] = frozenset()
+    period_modifiers: frozenset[str] = frozenset()
+    aggregate_phrases: frozenset[str] = frozenset()
+    aggregate_subjects: frozenset[str] = frozenset()
+    short_counts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,8 @@ class Coded:
     confidence: float
     mood: str = "asserted"
     """``asserted`` (coded as having happened), or ``threatened`` / ``promised`` / ``future`` /
-    ``negated`` / ``denied`` when a PLOVER THREATEN, AGREE or REJECT was coded in its place."""
+    ``negated`` / ``denied`` when a PLOVER THREATEN, AGREE or REJECT was coded in its place, or
+    ``habitual`` / ``aggregate`` for a habit or a running total (its PLOVER type only, no ACLED type)."""
     inter1: int | None = None
     """ACLED inter code of the agent: the actor's, else the one its words suggest ("gunmen" 2)."""
     inter2: int | None = None
@@ -361,6 +362,10 @@ def _recode(outcome: Outcome, how: Mood, lexicon: Lexicon) -> tuple[str | None, 
         return ("REJECT", None) if cooperative and plover is not None else None
     if how == "hypothetical":
         return None
+    if how in ("habitual", "aggregate"):
+        # a habit or a running total is background, not one happening: no ACLED event, but the PLOVER
+        # interaction stands (PLOVER codes ongoing interactions: "riots are continuing")
+        return (plover, outcome.mode) if plover is not None else None
     if how == "obliged":
         return ("REQUEST", None)
     if how == "threatened":
@@ -434,7 +439,8 @@ def _code_token(token: Token, entry: Entry, ctx: _Context) -> tuple[bool, Coded 
     pos = "verb" if token.pos_ in ("VERB", "AUX") else token.pos_.lower()
     label = sub if sub else f"PLOVER {plover}" if plover else f"no PLOVER type ({mode})"
     why = "; ".join(part for part in (entry.why, reason) if part)
-    mood_note = "" if how == "asserted" else f" [{how}, not coded as having happened]"
+    mood_note = ("" if how == "asserted" else f" [{how}, background: no ACLED event]"
+                 if how in ("habitual", "aggregate") else f" [{how}, not coded as having happened]")
     rule = f"trigger '{token.text}' ({pos}): {why}{mood_note} → {label}"
     return True, Coded(start=token.idx, end=token.idx + len(token.text), trigger=token.text, head=token.i,
                        event_type=event_type, sub_event_type=sub, plover_type=plover, plover_mode=mode,
