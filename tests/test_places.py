@@ -244,3 +244,31 @@ def test_resolve_demonyms_do_not_make_a_town_foreign(gazetteer: Gazetteer) -> No
     text = "Turkish army drones struck the Al Amadiya area overnight, and Turkish soldiers moved in."
     [amadiya] = resolved(gazetteer, text, "Al Amadiya")
     assert amadiya is not None and amadiya.country_code == "IQ" and amadiya.precision == 1
+
+
+def test_resolve_a_village_agrees_with_the_province_written_after_it(gazetteer: Gazetteer) -> None:
+    """The direct container is unknown; the state after it still says which country the village is in."""
+    text = "Soldiers burned houses in Muse village (Zqxwtown township, Shan State) on Friday."
+    assert all(c.country_code != "MM" for c in gazetteer.lookup("Muse"))
+    muse, _, shan = resolved(gazetteer, text, "Muse", "Zqxwtown", "Shan State")
+    assert shan is not None and shan.country_code == "MM"
+    assert muse is not None and muse.country_code == "MM" and muse.precision is not None and muse.precision >= 2
+
+
+def test_resolve_a_big_city_is_not_overruled_by_the_next_name(gazetteer: Gazetteer) -> None:
+    text = "Lorries drove from Aleppo to Baghdad through the desert."
+    aleppo, baghdad = resolved(gazetteer, text, "Aleppo", "Baghdad")
+    assert aleppo is not None and aleppo.country_code == "SY" and aleppo.precision == 1
+    assert baghdad is not None and baghdad.country_code == "IQ"
+
+
+def test_resolve_names_in_another_sentence_do_not_vote(gazetteer: Gazetteer) -> None:
+    text = "The union marched in Privas. Shan State officials said nothing."
+    privas, _ = resolved(gazetteer, text, "Privas", "Shan State")
+    assert privas is not None and privas.country_code == "FR"
+
+
+def test_resolve_half_of_a_division_is_the_division(gazetteer: Gazetteer) -> None:
+    """"Shan-South", "Bago-East": ACLED's halves of a state or region."""
+    [shan] = resolved(gazetteer, "Troops moved through Pinlaung township, Shan-South state.", "Shan-South")
+    assert shan is not None and (shan.country_code, shan.precision) == ("MM", 3)

@@ -5,7 +5,9 @@ itself), 2 (near or part of a region, or a town the report does not tie to the e
 region or country). :func:`event_location` follows that:
 
 * the most specific resolved place inside the event's sentence (a town before its division or country;
-  the first one named when two are equally specific), with its own precision;
+  a division before a country; the first one named when two are equally specific), with its own
+  precision — among the places of the country most of the sentence's places lie in, when one leads: a
+  village abroad does not outrank the town, district and region the sentence names in one country;
 * otherwise the article's main place — the most specific resolved place in the article's dominant
   country (the one most places lie in, when one leads), the most often named among equally specific ones
   — with precision at least 2, because the sentence does not say the event happened there;
@@ -35,6 +37,16 @@ def _key(place: Place) -> tuple[object, ...]:
     return (place.geonameid, place.name, place.country_code)
 
 
+def _leading_country(places: Sequence[Place]) -> str | None:
+    """The country more of the places lie in than any other, or ``None`` on a tie; each location counts
+    once (a name the gazetteer lacks, placed at its neighbour, adds nothing)."""
+    located = {_key(p): p.country_code for p in places if p.country_code}
+    ranked = Counter(located.values()).most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
 def event_location(places: Sequence[Place], start: int, end: int) -> EventLocation | None:
     """Where an event happened, from the article's places and the character span of its sentence.
 
@@ -55,7 +67,9 @@ def event_location(places: Sequence[Place], start: int, end: int) -> EventLocati
     resolved = [p for p in places if p.lat is not None and p.lon is not None]
     inside = [p for p in resolved if start <= p.start and p.end <= end]
     if inside:
-        best = min(inside, key=lambda p: (p.precision or 3, p.start))
+        leader = _leading_country(inside)
+        best = min(inside, key=lambda p: (leader is not None and p.country_code != leader, p.precision or 3,
+                                          (p.feature_code or "").startswith("PCL"), p.start))
         return _location(best, best.precision)
     if not resolved:
         return None

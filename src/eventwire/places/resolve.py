@@ -14,7 +14,9 @@ each one the gazetteer entry it most likely means. Every candidate gets a score 
 * **doubt** — a small town picked for X that lies in another country than its Y, or an alias-matched or
   small town of a country the article never names while it names another twice, is dropped, and the
   name is placed near its neighbours as an unknown one;
-* **distance** — a second pass prefers candidates near the article's other resolved places.
+* **distance** — a second pass prefers candidates near the article's other resolved places;
+* **agreement** — a small town or district takes the country of the divisions and big towns written right
+  after it in its sentence ("X village (Y township, Z state)"), or is dropped and placed near them.
 
 A name the gazetteer lacks (a street, a building, a village of the long tail) is placed near the article's
 place it most likely lies in, with geo_precision at least 2 (see :func:`_nearby`); a name with no resolved
@@ -69,6 +71,12 @@ list of states or countries mimics ("Iraq, Iran" is not the Iranian town of Arak
 MIN_LIST = 3
 MAX_GAP = 40
 """Longest text between two names that may still say "X, Y", "X town in Y" or a list."""
+AGREEING_POPULATION = 100_000
+"""A town this big is overruled only by a bigger division or town written right after it."""
+VOTER_POPULATION = 50_000
+"""A town this big (or any division or country) tells the country of the small names written before it."""
+CHAIN_GAP = 60
+"""Longest text between two names of one run "X village (Y township, Z state)"."""
 FOREIGN_EVIDENCE = 2
 """How often an article must name one country before a town of an unnamed country is doubted."""
 CONTAINER_TOWN_KM = 100.0
@@ -93,6 +101,10 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _DIRECTION = re.compile(r"^(?:north|south|east|west|central|northern|southern|eastern|western|"
                         r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?|upper|lower|"
                         r"greater|mainland|rural)\s+", re.IGNORECASE)
+_DIRECTION_SUFFIX = re.compile(r"[- ](?:north|south|east|west|central)$", re.IGNORECASE)
+"""ACLED's halves of a division: "Shan-South", "Bago-East"."""
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+"""A sentence ends in the text between two names."""
 _CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ish|ese|ic|i|is|ch|ian|ean|er|ers)$")
 _CONTAINER_GAP = re.compile(r"\s*(?:[a-z][a-z-]*\s*)?(?:,|\(|in\b|of\b)\s*(?:the\s+)?")
@@ -189,8 +201,8 @@ def _lookup(gazetteer: Gazetteer, written: str) -> tuple[list[Candidate], bool]:
                  and not _is_acronym_mismatch(form, c)]
         if found:
             return found, False
-    part = _DIRECTION.sub("", stripped)
-    if part != stripped:
+    part = _DIRECTION_SUFFIX.sub("", _DIRECTION.sub("", stripped)).strip()
+    if part and part != stripped:
         found = [c for c in gazetteer.lookup(part) if c.lat is not None and c.lon is not None]
         if found:
             return found, True
@@ -350,6 +362,69 @@ def _foreign_to_container(name: _Name, pick: Candidate | None, container: Candid
             and pick.kind == "place" and pick.population < FOREIGN_TOWN_POPULATION
             and container.kind in ("country", "admin1", "admin2", "place")
             and pick.country_code != container.country_code)
+
+
+def _followers(names: Sequence[_Name], order: Sequence[int], at: int, text: str) -> list[int]:
+    """The names written right after ``order[at]`` in a run of the same sentence ("X village (Y township, Z
+    state)", "X town in Y countryside"): each within :data:`CHAIN_GAP` of the one before."""
+    end = names[order[at]].mention.end
+    run: list[int] = []
+    for later in order[at + 1:]:
+        start = names[later].mention.start
+        if start - end > CHAIN_GAP or _SENTENCE_END.search(text, end, max(end, start)):
+            break
+        run.append(later)
+        end = max(end, names[later].mention.end)
+    return run
+
+
+def _agree_with_followers(names: Sequence[_Name], picks: Sequence[Candidate | None], countries: Counter[str],
+                          text: str) -> list[Candidate | None]:
+    """A town or district agrees with the country of the divisions, countries and big towns written right
+    after it: it takes its own entry in that country, or, when it has none there, a small town (or one that
+    "X, Y" says lies in Y, or one matched by an alias) is dropped and placed near its neighbours as an
+    unknown name.
+
+    A village written with its district and province ("X town in Y countryside", "X (Y, Z)") is in their
+    country even when a same-named village abroad is larger. Only names that stand for themselves vote (a
+    division, a country, a town of :data:`VOTER_POPULATION`; no acronyms), all for one country; a name is
+    overruled only by a bigger one (a country weighs nothing: "from Aleppo to Turkey"); a division named
+    with its word ("X province") and a pick that another name of the article places in its country stay.
+    """
+    votes = [pick.country_code if pick is not None and pick.country_code and not name.mention.text.isupper() and (
+        pick.kind in ("country", "admin1", "admin2") or pick.population >= VOTER_POPULATION) else None
+        for name, pick in zip(names, picks, strict=True)]
+    if len(names) < 2 or not any(votes):
+        return list(picks)
+    keys: dict[str | None, set[str]] = {}
+    for name, pick in zip(names, picks, strict=True):
+        if pick is not None:
+            keys.setdefault(pick.country_code, set()).add(name.key)
+    order = sorted(range(len(names)), key=lambda i: names[i].mention.start)
+    agreed = list(picks)
+    for at, index in enumerate(order):
+        name, pick = names[index], picks[index]
+        if pick is None or pick.kind not in ("place", "admin2") or name.admin_word \
+                or keys[pick.country_code] != {name.key}:
+            continue  # another name of the article places it in its country
+        voters = [other for other in _followers(names, order, at, text) if votes[other] is not None]
+        others = {votes[other] for other in voters}
+        if len(others) != 1 or pick.country_code in others:
+            continue
+        # a name is overruled only by names that weigh more: a country's weight is in its towns
+        weight = max(0 if picks[other].kind == "country" else picks[other].population  # type: ignore[union-attr]
+                     for other in voters)
+        if pick.population >= max(AGREEING_POPULATION, weight):
+            continue
+        country = next(iter(others))
+        own = [c for c in name.candidates if c.country_code == country
+               and (not c.fuzzy or _supported(name, c, names, countries))]
+        if own:
+            agreed[index] = max(own, key=lambda c: name.priors[c.id])
+        elif pick.kind == "place" and (pick.population < AGREEING_POPULATION or name.container in voters
+                                       or (pick.key or name_key(pick.name)) != name.key):
+            agreed[index] = None
+    return agreed
 
 
 def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries: Counter[str],
@@ -561,7 +636,7 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
     countries, named = _article_countries(gazetteer, names, text)
     first = _pick(names, countries, [None] * len(names), None)
     _list_kinds(names, first)
-    second = _pick(names, countries, first, _centre(first))
+    second = _agree_with_followers(names, _pick(names, countries, first, _centre(first)), countries, text)
     leaders = named.most_common(2)
     kept: list[Candidate | None] = []
     for name, pick in zip(names, second, strict=True):
