@@ -141,6 +141,8 @@ def test_code_sentence_habit_or_total_is_no_event(nlp: Language, text: str, how:
 @pytest.mark.model
 @pytest.mark.parametrize("text", [
     "Fighter jets bombed the border town on Sunday, killing nine people.",
+    "Fighter jets bombed the market town on Sunday, killing nine people.",  # a market is a place, too
+    "A car bomb exploded outside the central bank, killing four guards.",
     "It was the deadliest attack on the camp since the truce.",
     "Militants clashed with soldiers throughout Tuesday night.",
     "Troops continued the assault on the harbour on Monday.",
