@@ -272,3 +272,19 @@ def test_find_a_particle_shared_with_a_person_name_does_not_hide_a_place(nlp: La
     text = "Turkish forces shelled Al Asadiyah town in Al Hasakeh countryside with mortars."
     assert [e.label_ for e in nlp(text).ents if e.text == "Al Asadiyah"] == ["PERSON"]
     assert "Al Hasakeh" in found(nlp, gazetteer, text)
+
+
+def test_find_the_province_in_brackets_after_a_district(nlp: Language, gazetteer: Gazetteer) -> None:
+    """Whatever the model calls "Al Anbar", it is written as the container of a place found before it."""
+    text = "A bomb hurt two shepherds in the desert area of Al Rutba district (Al Anbar) on Tuesday."
+    assert "Al Anbar" in found(nlp, gazetteer, text)
+
+
+def test_find_the_state_after_a_village_and_a_comma(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "On 3 March, gunmen killed two farmers in Los Zqxitos, Michoacan."
+    assert "Michoacan" in found(nlp, gazetteer, text)
+
+
+def test_find_no_news_agency_in_brackets_after_a_place(nlp: Language, gazetteer: Gazetteer) -> None:
+    names = found(nlp, gazetteer, "Protesters gathered in Nairobi (Reuters) on Monday.")
+    assert "Nairobi" in names and "Reuters" not in names

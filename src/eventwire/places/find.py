@@ -8,7 +8,8 @@
   taken when the gazetteer says the whole span is a country, division, region or large city ("Chad",
   "the Sahel") or when the words around it say it is a place: "the village of X", "X is a town in …",
   "X governorate", or a preposition such as "in" before a name shaped like an Arabic place name
-  ("in Al-Baghuz Fawqani"). Demonyms ("Syrian") are not places, and nothing is taken from inside a
+  ("in Al-Baghuz Fawqani"), or when they are listed with a place found ("X, Y", "X village, Y", and in
+  brackets only a division: "X district (Y)"). Demonyms ("Syrian") are not places, and nothing is taken from inside a
   longer organisation name (no "Creek" from "Reddit Creek Fund").
 * **the gazetteer** — runs of capitalised words the model left unlabelled are matched against
   :meth:`~eventwire.gazetteer.Gazetteer.lookup` n-gram by n-gram, longest first. A match must be proper
@@ -131,6 +132,7 @@ class _Finder:
         self.gazetteer = gazetteer
         self.cues = cues
         self.person_words = _person_words(doc)
+        self.person_sources = _person_sources(doc)
 
     def run(self) -> list[Found]:
         found: list[Found] = list(self._datelines())
@@ -156,7 +158,7 @@ class _Finder:
         starts = {f.mention.start for f in found}
         ends = {f.mention.end for f in found}
         added: list[Found] = []
-        pending = [ent for ent in self.doc.ents if ent.label_ in ("ORG", "PERSON", "PRODUCT", "WORK_OF_ART")
+        pending = [ent for ent in self.doc.ents if ent.label_ in ("ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "NORP")
                    and ent.start_char not in starts and len(ent) <= 3]
         changed = True
         while changed:
@@ -166,8 +168,8 @@ class _Finder:
                 if span is None or not self._listed(span, starts, ends):
                     continue
                 pending.remove(ent)
-                if (self._person_word(span) or self._after_title(span) or not self._known_by_name(span)
-                        or span.text.lower() in self.cues.stopwords):
+                if (self._person_word_elsewhere(span) or self._after_title(span) or not self._known_by_name(span)
+                        or span.text.lower() in self.cues.stopwords or self.gazetteer.demonym(span.text)):
                     continue
                 added.append(Found(_mention(span), "cue", ent.label_))
                 starts.add(span.start_char)
@@ -176,11 +178,20 @@ class _Finder:
         return added
 
     def _listed(self, span: Span, starts: set[int], ends: set[int]) -> bool:
+        """Whether a place found stands right before ("X, Y", "X village, Y", "X district (Y") or after
+        ("Y, X") the span."""
         doc = self.doc
-        if span.start >= 2 and doc[span.start - 1].lower_ in LIST_JOINS:
+        bracket = span.start >= 1 and doc[span.start - 1].text in OPENING_BRACKETS
+        if bracket and not self._division(span):
+            pass  # "Nairobi (Reuters)": only a division or country is written in brackets after a place
+        elif span.start >= 2 and (doc[span.start - 1].lower_ in LIST_JOINS or bracket):
             before = doc[span.start - 2]
             if before.idx + len(before.text) in ends:
                 return True
+            if span.start >= 3 and before.lower_ in self.cues.place_nouns:
+                place = doc[span.start - 3]
+                if place.idx + len(place.text) in ends:
+                    return True
         if span.end + 1 < len(doc) and doc[span.end].lower_ in LIST_JOINS:
             return doc[span.end + 1].idx in starts
         return False
@@ -235,6 +246,12 @@ class _Finder:
             return [span]
         pieces = self._tiled(span)
         return pieces if pieces else [span]
+
+    def _division(self, span: Span) -> bool:
+        """The gazetteer knows the span by name as a country or first- or second-level division."""
+        key = name_key(span.text)
+        return any(c.kind == "country" or (c.kind in ("admin1", "admin2") and (c.key or name_key(c.name)) == key)
+                   for c in self._candidates(span.text))
 
     def _known_by_name(self, span: Span) -> bool:
         """The gazetteer has an entry under exactly this name (any name for countries and regions)."""
@@ -403,6 +420,13 @@ class _Finder:
         return any(t.lower_ in self.person_words and t.lower_ not in self.cues.connectors
                    for t in span if _name_like(t))
 
+    def _person_word_elsewhere(self, span: Span) -> bool:
+        """A word of another multi-word person's name of the article — not of the span's own entity (the
+        model calls "Al Anbar" a person), nor a particle such as "Al"."""
+        particles = self.cues.connectors | self.cues.arabic_starts
+        return any(t.lower_ not in particles and self.person_sources.get(t.lower_, frozenset()) - {span.text}
+                   for t in span if _name_like(t))
+
     def _names_another_thing(self, span: Span) -> bool:
         """Followed by a noun such as "virus": "West Nile virus" names a disease, not a place."""
         after = self.doc[span.end] if span.end < len(self.doc) else None
@@ -465,6 +489,17 @@ def _person_words(doc: Doc) -> frozenset[str]:
         if ent.label_ == "PERSON" and len([t for t in ent if t.is_alpha]) >= 2:
             words.update(t.lower_ for t in ent if t.is_alpha and t.text[:1].isupper())
     return frozenset(words)
+
+
+def _person_sources(doc: Doc) -> dict[str, frozenset[str]]:
+    """Each word of a multi-word PERSON entity, with the texts of the entities it is part of."""
+    sources: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len([t for t in ent if t.is_alpha]) >= 2:
+            for token in ent:
+                if token.is_alpha and token.text[:1].isupper():
+                    sources.setdefault(token.lower_, set()).add(ent.text)
+    return {word: frozenset(texts) for word, texts in sources.items()}
 
 
 def _is_acronym(span: Span) -> bool:
