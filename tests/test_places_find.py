@@ -288,3 +288,12 @@ def test_find_the_state_after_a_village_and_a_comma(nlp: Language, gazetteer: Ga
 def test_find_no_news_agency_in_brackets_after_a_place(nlp: Language, gazetteer: Gazetteer) -> None:
     names = found(nlp, gazetteer, "Protesters gathered in Nairobi (Reuters) on Monday.")
     assert "Nairobi" in names and "Reuters" not in names
+
+
+def test_find_splits_an_entity_that_lists_a_village_and_its_province(nlp: Language) -> None:
+    """The model sometimes makes one organisation of "Vilkhivka, Kharkiv"; taken by a cue, it is two names."""
+    from eventwire.places.find import _comma_parts
+
+    doc = nlp.make_doc("Aircraft bombed the village of Vilkhivka, Kharkiv, at dawn.")
+    assert [part.text for part in _comma_parts(doc[5:8])] == ["Vilkhivka", "Kharkiv"]
+    assert [part.text for part in _comma_parts(doc[2:4])] == ["the village"]

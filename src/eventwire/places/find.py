@@ -143,6 +143,8 @@ class _Finder:
             source = self._entity_source(span, label)
             if source == "ner":
                 found.extend(Found(_mention(part), source, label) for part in self._names_in(span, label))
+            elif source == "cue":
+                found.extend(Found(_mention(part), source, label) for part in _comma_parts(span))
             elif source is not None:
                 found.append(Found(_mention(span), source, label))
             elif label == "ORG" and (part := self._embedded(span)) is not None:
@@ -568,6 +570,22 @@ def _trim(span: Span) -> Span | None:
                            or (doc[end - 1].is_punct and not any(c.isalpha() for c in doc[end - 1].text))):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _comma_parts(span: Span) -> list[Span]:
+    """The names an entity lists with commas ("Yakovlivka, Kharkiv": the village and its province), or
+    the entity itself when it lists none."""
+    parts: list[Span] = []
+    start = span.start
+    for token in [*span, None]:
+        if token is None or token.text == ",":
+            end = span.end if token is None else token.i
+            if end > start and _name_like(span.doc[start]) and _name_like(span.doc[end - 1]):
+                parts.append(span.doc[start:end])
+            elif end > start:
+                return [span]
+            start = end + 1
+    return parts if len(parts) > 1 else [span]
 
 
 def _mention(span: Span) -> Mention:
