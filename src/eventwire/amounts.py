@@ -145,7 +145,7 @@ def _cue_above(figure: Span | None, lex: _Lexicon) -> str | None:
         return None
     token = figure.root
     for _ in range(3):
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
         lemmas = [token.lemma_.lower()]

@@ -190,7 +190,7 @@ def tense_of(span: Span) -> str:
         return "future"
     verb: Token = span.root
     for _ in range(4):
-        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
             break
         verb = verb.head
     if verb.pos_ not in ("VERB", "AUX"):
@@ -204,7 +204,7 @@ def _tense_of_verb(verb: Token, depth: int) -> str:
     tags = {child.tag_ for child in helpers} | {verb.tag_}
     if words & _FUTURE_AUX or verb.lemma_ in _PLAN_VERBS:
         return "future"
-    if verb.tag_ == "VB" and "to" in words and depth < 2 and verb.head is not verb:
+    if verb.tag_ == "VB" and "to" in words and depth < 2 and verb.head.i != verb.i:
         governing = _tense_of_verb(verb.head, depth + 1)
         return "future" if governing in ("present", "future") else "past"
     if "VBD" in tags:
