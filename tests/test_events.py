@@ -480,3 +480,15 @@ def test_event_date_skips_a_date_that_bounds_a_period() -> None:
     found = event_date([since], 0, len(text), text.index("killed"), "2016-09-24", text)
     assert found.pinned is False and found.precision == 3  # the article's month, not the 19th
     assert event_date([since], 0, len(text), text.index("killed"), "2016-09-24").date == "2016-09-19"
+
+
+@pytest.mark.model
+def test_event_places_keeps_a_place_that_names_a_council_but_not_a_newspaper(nlp: Language) -> None:
+    from eventwire.events.assemble import event_places
+
+    text = "Protesters gathered outside the Ulsan Metropolitan Council, the New York Times reported."
+    doc = nlp(text)
+    assert {e.text for e in doc.ents if e.label_ == "ORG"} >= {"the Ulsan Metropolitan Council", "the New York Times"}
+    ulsan = _place(text, "Ulsan", lat=35.54, lon=129.31, country="South Korea", code="KR")
+    new_york = _place(text, "New York", lat=40.71, lon=-74.0, country="United States", code="US", geonameid=2)
+    assert event_places(doc, [ulsan, new_york], []) == [ulsan]

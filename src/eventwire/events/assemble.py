@@ -32,8 +32,10 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from eventwire.data import read_toml
 from eventwire.events.dates import DAY, MONTH, WEEK, EventDate, event_date, within_precision
 from eventwire.events.fatalities import DEATH_VERBS, count_fatalities
 from eventwire.events.roles import ActorIndex, prep_objects, subject_token
@@ -202,11 +204,19 @@ def _within_org(place: Place, orgs: Sequence[tuple[int, int]]) -> bool:
     return any(s <= place.start and place.end <= e and (s, e) != (place.start, place.end) for s, e in orgs)
 
 
+@lru_cache(maxsize=1)
+def _outlet_words() -> frozenset[str]:
+    """Last words of organisations whose place name does not locate their events (``data/events.toml``)."""
+    return frozenset(read_toml("events.toml")["classes"]["place_named_org"])
+
+
 def event_places(doc: Doc, places: Sequence[Place], actors: Sequence[Actor]) -> list[Place]:
-    """The places that can locate an event: not those inside an organisation's or actor's name ("New York"
-    of "New York Times"), nor continents and regions that lie in no one country (ACLED codes every event
-    in a country)."""
-    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+    """The places that can locate an event: not those inside a news outlet's or company's name ("New York"
+    of "New York Times") or a named actor's, nor continents and regions that lie in no one country (ACLED
+    codes every event in a country). Other organisations stay: a council, a university or an airport is in
+    the place it is named after."""
+    outlets = _outlet_words()
+    orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG" and e[-1].lower_ in outlets]
     orgs.extend((a.start, a.end) for a in actors if a.kind == "named")
     return [p for p in places if p.country_code and not _within_org(p, orgs)]
 
