@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -52,17 +53,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FIELDS", "RADIUS_KM", "RULES_VERSION", "WINDOW_DAYS", "Cluster", "FusionSummary", "Member", "cluster", "compatible",
-           "fuse"]
+__all__ = ["DAY_WINDOW", "FIELDS", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary", "Member", "cluster",
+           "compatible", "fuse"]
 
 RULES_VERSION = "9"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
-WINDOW_DAYS: dict[int, int] = {1: 1, 2: 6, 3: 30}
-"""How far apart two reports of one event may date it at most, by the coarser time_precision of the two
-(an upper bound for the search; :func:`compatible` asks for the same day, week or month)."""
-_LONGEST_WINDOW = max(WINDOW_DAYS.values())
+DAY_WINDOW = 1
+"""The most days two reports of one happening may date it apart: one, and only when they give the same
+death toll (only events pinned to a day merge at all)."""
 BATTLES = "Battles"
 FIELDS: tuple[str, ...] = ("event_type", "sub_event_type", "actor1", "actor2", "date", "location", "fatalities")
 """The fields a cluster reports with their support (and disagreements)."""
@@ -207,7 +207,7 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
     if coarser_place > 2 or coarser_time > 1:
         return False  # a region, a week or a month: too vague to name one happening (and the mark of background)
-    if not _same_period(a, b, coarser_time):
+    if abs(day_a - day_b) > (DAY_WINDOW if _same_toll(a, b) else 0):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
         return False
@@ -244,17 +244,6 @@ def _corroborates(a: str | None, b: str | None, same: Callable[[str, str], bool]
 
 # --- clusters ---------------------------------------------------------------------------------------------
 
-def _same_period(a: Member, b: Member, precision: int) -> bool:
-    """Whether two dates fall in one day (or, with the same death toll, a day apart), ISO week or month."""
-    day_a, day_b = a.day or 0, b.day or 0
-    if precision <= 1:
-        return abs(day_a - day_b) <= (1 if _same_toll(a, b) else 0)
-    first, second = dt.date.fromordinal(day_a), dt.date.fromordinal(day_b)
-    if precision == 2:
-        return first.isocalendar()[:2] == second.isocalendar()[:2]
-    return (first.year, first.month) == (second.year, second.month)
-
-
 def _mergeable(member: Member) -> bool:
     """Whether :func:`compatible` can pair this event with any other (an exact day, a located town): the
     others are left out of the search, not only refused one by one."""
@@ -262,17 +251,9 @@ def _mergeable(member: Member) -> bool:
             and member.lon is not None and (member.time_precision or 1) == 1 and (member.geo_precision or 1) <= 2)
 
 
-def _window(member: Member) -> int:
-    return WINDOW_DAYS.get(member.time_precision or 1, _LONGEST_WINDOW)
-
-
 def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> list[list[Member]]:
-    """Connected components of :func:`compatible` within one block.
-
-    Two events can only be compatible within the date window of the vaguer one, so each pair is looked
-    at once, from the event with the wider window (the earlier one on a tie), and only within that
-    window: a day either way for two exact dates, not a month.
-    """
+    """Connected components of :func:`compatible` within one block: the events that can merge at all
+    (:func:`_mergeable`), sorted by day, each compared with those at most :data:`DAY_WINDOW` days later."""
     parent = list(range(len(members)))
 
     def root(i: int) -> int:
@@ -282,15 +263,10 @@ def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> 
         return i
 
     dated = sorted((m.day, i) for i, m in enumerate(members) if m.day is not None and _mergeable(m))
-    days = [day for day, _ in dated]
-    windows = [_window(members[i]) for _, i in dated]
     for position, (day, i) in enumerate(dated):
-        window = windows[position]
-        first, last = bisect_left(days, day - window), bisect_right(days, day + window)
-        for other in range(first, last):
-            if other == position or windows[other] > window or (windows[other] == window and other < position):
-                continue
-            j = dated[other][1]
+        for later_day, j in itertools.islice(dated, position + 1, None):
+            if later_day - day > DAY_WINDOW:
+                break
             if root(i) != root(j) and compatible(members[i], members[j], same):
                 parent[root(j)] = root(i)
     groups: dict[int, list[Member]] = defaultdict(list)
@@ -397,8 +373,8 @@ def _neighbour_clusters(new: Sequence[Member], fused: Sequence[Member],
         nearby = by_block.get(member.block)
         if member.day is None or not nearby:
             continue
-        first = bisect_left(nearby, member.day - _LONGEST_WINDOW, key=lambda entry: entry[0])
-        last = bisect_right(nearby, member.day + _LONGEST_WINDOW, key=lambda entry: entry[0])
+        first = bisect_left(nearby, member.day - DAY_WINDOW, key=lambda entry: entry[0])
+        last = bisect_right(nearby, member.day + DAY_WINDOW, key=lambda entry: entry[0])
         for _, candidate in nearby[first:last]:
             if candidate.cluster_id not in found and compatible(member, candidate, same):
                 found.add(candidate.cluster_id)  # type: ignore[arg-type]
@@ -428,7 +404,7 @@ def fuse(store: Store, table: ActorTable, *, rebuild: bool = False) -> FusionSum
     new, affected = store.fusion_changes()
     if new or affected:
         same = actor_matcher(table)
-        affected |= _neighbour_clusters(new, store.fused_members_near(new), same)
+        affected |= _neighbour_clusters(new, store.fused_members_near(new, days=DAY_WINDOW), same)
         pool = [*new, *store.members_of(affected)]
         clusters = cluster(pool, same)
         store.replace_clusters(affected, clusters)

@@ -443,7 +443,7 @@ class Store:
                                        AND f.event_id = c.event_id AND f.fingerprint = c.fingerprint)""").fetchall()
         return new, {row[0] for row in rows}
 
-    def fused_members_near(self, members: Sequence[Member], *, days: int = 31) -> list[Member]:
+    def fused_members_near(self, members: Sequence[Member], *, days: int) -> list[Member]:
         """The already fused events in the blocks of ``members`` and within ``days`` of their dates,
         each with its cluster."""
         spans: dict[str, tuple[int, int]] = {}
