@@ -270,3 +270,11 @@ def test_one_text_stored_under_two_ids_is_one_source(tmp_path: Path) -> None:
 
     assert alone.multi_source == 0  # a reprint of the same text confirms nothing
     assert confirmed.multi_source == 1 and happening["articles"] == 2 and happening["events"] == 3
+
+
+def test_store_writes_the_text_hash_fusion_would_compute(tmp_path: Path) -> None:
+    report = replace(_article(1, fatalities=12, day="2019-03-18"), text="Rapport n° 1 : des combats à Baghouz.")
+    with Store(tmp_path / "s.duckdb") as store:
+        _write(store, [report])
+        [(written, computed)] = store.con.execute("SELECT text_hash, md5(text) FROM articles").fetchall()
+    assert written == computed  # stores written before the column existed fall back to md5(text)

@@ -8,6 +8,7 @@ input is also remembered by the hash of its raw content, so a re-run skips what 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -121,7 +122,9 @@ def _schema() -> list[str]:
             id VARCHAR PRIMARY KEY, source_path VARCHAR, source_url VARCHAR, source_format VARCHAR,
             title VARCHAR, authors VARCHAR[], publisher VARCHAR, published VARCHAR, language VARCHAR,
             text VARCHAR, extractor_version VARCHAR, model VARCHAR, gazetteer VARCHAR,
-            stored_at TIMESTAMP)""",
+            stored_at TIMESTAMP, text_hash VARCHAR)""",
+        # md5 of the text, written with the article so that fusion need not hash every text on every run
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS text_hash VARCHAR",
         """CREATE TABLE IF NOT EXISTS inputs (
             input_hash VARCHAR PRIMARY KEY, article_id VARCHAR, source_path VARCHAR,
             extractor_version VARCHAR, model VARCHAR, run_id VARCHAR)""",
@@ -154,7 +157,8 @@ _MEMBER_VIEW = """CREATE OR REPLACE VIEW fusion_members AS
                CAST(json_extract(e.location, '$.geo_precision') AS INTEGER) AS geo_precision,
                json_extract_string(e.location, '$.country') AS country,
                json_extract_string(e.location, '$.country_code') AS country_code,
-               json_extract_string(e.location, '$.admin1') AS admin1, e.fatalities, md5(a.text) AS text_hash
+               json_extract_string(e.location, '$.admin1') AS admin1, e.fatalities,
+               coalesce(a.text_hash, md5(a.text)) AS text_hash
         FROM events e JOIN articles a ON a.id = e.article_id)
     SELECT *, coalesce(country_code, '') || '|' || coalesce(event_type, '') AS block,
            md5(concat_ws('|', coalesce(publisher, ''), coalesce(published, ''), coalesce(event_type, ''),
@@ -264,6 +268,8 @@ class Store:
                     "model": [r["extractor"]["model"] for r in records],
                     "gazetteer": [r["extractor"]["gazetteer"] for r in records],
                     "stored_at": [stamp] * len(records),
+                    "text_hash": [hashlib.md5(r["text"].encode("utf-8", errors="surrogatepass")).hexdigest()
+                                  for r in records],
                 })
                 for table, columns in _SPAN_TABLES.items():
                     self._insert_spans(table, columns, records)
