@@ -212,14 +212,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")
 
 
-def _check_date(date: str | None) -> None:
+def _check_date(date: str | None, flag: str = "date") -> None:
     import datetime
 
     if date is not None:
         try:
             datetime.date.fromisoformat(date)
         except ValueError as exc:
-            raise UsageError(f"--date must be YYYY-MM-DD, not {date!r}") from exc
+            raise UsageError(f"--{flag} must be YYYY-MM-DD, not {date!r}") from exc
 
 
 def _extract(args: argparse.Namespace, config: Any) -> int:
@@ -353,19 +353,13 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
 
 def _events(args: argparse.Namespace, config: Any) -> int:
     import csv
-    import datetime
 
     from eventwire.pipeline import load_tables
     from eventwire.query import EventQuery, find_events
 
     near = _near(args.near)
     for flag in ("since", "until"):
-        value = getattr(args, flag)
-        try:
-            if value is not None:
-                datetime.date.fromisoformat(value)
-        except ValueError as exc:
-            raise UsageError(f"--{flag} must be YYYY-MM-DD, not {value!r}") from exc
+        _check_date(getattr(args, flag), flag)
     query = EventQuery(country=args.country, admin1=args.admin1, type=args.type, actor=args.actor, since=args.since,
                        until=args.until, near=near, limit=args.limit)
     table = load_tables(config).actors if args.actor else None
