@@ -35,7 +35,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +42,7 @@ import duckdb
 
 from eventwire.data import read_toml
 from eventwire.errors import UsageError
+from eventwire.gazetteer.build import countryinfo_records
 from eventwire.records import Article, Event, EventActor, article_to_json
 from eventwire.store import Store
 
@@ -109,13 +109,9 @@ def _countries() -> dict[str, _Country]:
     """ISO alpha-3, numeric code and ACLED region of each country, by ISO alpha-2 code (countryinfo)."""
     regions = _tables()["region"]
     countries: dict[str, _Country] = {}
-    for resource in resources.files("countryinfo").joinpath("data").iterdir():
-        if not resource.name.endswith(".json"):
-            continue
-        info = json.loads(resource.read_text(encoding="utf-8"))
-        iso = info.get("ISO") or {}
-        code = iso.get("alpha2")
-        if not code or not iso.get("alpha3"):
+    for code, info in countryinfo_records():
+        iso = info["ISO"]
+        if not iso.get("alpha3"):
             continue
         numeric = str(iso.get("numeric") or "")
         region = (regions["country"].get(code) or regions["subregion"].get(info.get("intermediateregion") or "")

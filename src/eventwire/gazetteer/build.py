@@ -195,6 +195,17 @@ def _centre(members: Sequence[_Row], trim: float = 0.01) -> tuple[float, float, 
     return (round((lats[low] + lats[high]) / 2, 5), round((lons[low] + lons[high]) / 2, 5), population)
 
 
+def countryinfo_records() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each country of countryinfo's data files as (ISO alpha-2 code, its record)."""
+    for resource in _package_file("countryinfo", "data").iterdir():
+        if not resource.name.endswith(".json"):
+            continue
+        info = json.loads(resource.read_text(encoding="utf-8"))
+        code = (info.get("ISO") or {}).get("alpha2")
+        if code:
+            yield str(code), info
+
+
 def _country_points() -> dict[str, tuple[float, float]]:
     """A reference point for each country, by ISO alpha-2 code, from countryinfo's data files.
 
@@ -203,13 +214,7 @@ def _country_points() -> dict[str, tuple[float, float]]:
     or without an outline, countryinfo's ``latlng``, a whole-degree point.
     """
     points: dict[str, tuple[float, float]] = {}
-    for resource in _package_file("countryinfo", "data").iterdir():
-        if not resource.name.endswith(".json"):
-            continue
-        info = json.loads(resource.read_text(encoding="utf-8"))
-        code = (info.get("ISO") or {}).get("alpha2")
-        if not code:
-            continue
+    for code, info in countryinfo_records():
         ring = _largest_ring(info.get("geoJSON"))
         centre = _area_centroid(ring) if ring else None
         latlng = info.get("latlng") or []
