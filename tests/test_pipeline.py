@@ -62,3 +62,19 @@ def test_extractor_for_names_a_missing_user_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as raised:
         pipeline.extractor_for(Config(triggers=str(missing)))
     assert "nope.toml" in str(raised.value.where)
+
+
+def test_extract_codes_events_with_the_users_trigger_file(nlp: Language, tmp_path: Path) -> None:
+    triggers = tmp_path / "my_triggers.toml"
+    triggers.write_text('[[trigger]]\nlemmas = ["kneecap"]\npos = ["VERB"]\nsub_event_type = "Attack"\n'
+                        'confidence = 0.9\n', encoding="utf-8")
+    text = "Punishment attack\n\nMasked men kneecapped a shopkeeper in Belfast on Monday, police said."
+    document = Document(source=Source(path="belfast.txt"), content=text, date="2021-03-02")
+
+    def sub_types(config: Config) -> set[str | None]:
+        [article] = list(pipeline.extract([document], config, nlp=nlp))
+        assert isinstance(article, Article)
+        return {e.sub_event_type for e in article.events}
+
+    assert "Attack" not in sub_types(Config())
+    assert "Attack" in sub_types(Config(triggers=str(triggers)))

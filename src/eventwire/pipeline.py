@@ -31,6 +31,7 @@ from eventwire.clean import clean
 from eventwire.config import Config
 from eventwire.errors import EventwireError, ModelError, UsageError
 from eventwire.events import code_events
+from eventwire.events.triggers import Lexicon, load_lexicon
 from eventwire.fusion import fuse
 from eventwire.gazetteer import Gazetteer
 from eventwire.ingest import ingest, input_hash
@@ -92,14 +93,17 @@ class Tables:
     """The data the actors and events stages read: the packaged tables plus the user's own files."""
 
     actors: ActorTable
+    lexicon: Lexicon | None = None
+    """The event trigger lexicon with the user's trigger file; ``None``: the packaged one."""
 
 
 def load_tables(config: Config) -> Tables:
-    """The packaged actor table (and event lexicon) with the user's files of ``config`` added.
+    """The packaged actor table and event lexicon with the user's files of ``config`` added.
 
     Raises :class:`~eventwire.errors.UsageError` naming a user file that cannot be read or is malformed.
     """
-    return Tables(actors=load_actors((Path(config.actors),) if config.actors else ()))
+    lexicon = load_lexicon((Path(config.triggers),)) if config.triggers else None
+    return Tables(actors=load_actors((Path(config.actors),) if config.actors else ()), lexicon=lexicon)
 
 
 def open_gazetteer(config: Config) -> Gazetteer:
@@ -180,7 +184,7 @@ def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None, tabl
     actors = _stage(article, "actors", lambda: find_actors(doc, tables.actors, places=places or ()), failed)
     events = _stage(article, "events", lambda: code_events(
         doc, actors=actors or (), places=places or (), times=times or (), amounts=amounts or (),
-        sections=article.sections, published=article.published), failed)
+        sections=article.sections, published=article.published, lexicon=tables.lexicon), failed)
     flags = _stage(article, "checks", lambda: check(doc, sections=article.sections, amounts=amounts or (),
                                                       times=times or (), published=article.published), failed)
     return replace(article, places=places or (), times=times or (), amounts=amounts or (), quotes=quotes or (),
