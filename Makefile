@@ -39,8 +39,9 @@ bench: $(STAMP)  ## speed against bare spaCy on ../shared/data/corpus/bbc.jsonl;
 	$(BIN)/python bench/fusion_speed.py
 
 # The environment: pinned, hash-checked dependencies from requirements.lock, then eventwire itself.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-pip.lock requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
