@@ -68,7 +68,7 @@ def test_run_bad_inputs_are_reported_and_good_ones_stored(tmp_path: Path) -> Non
     (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     db = tmp_path / "ew.duckdb"
     result = _cli("run", str(folder), "--db", str(db), "--workers", "1")
-    assert result.returncode == 1
+    assert result.returncode == 0, "a run that stored what it could succeeds; the rest is listed"
     with duckdb.connect(str(db), read_only=True) as con:
         sources = {r[0] for r in con.execute("SELECT source_path FROM articles").fetchall()}
         errors = con.execute("SELECT severity, code, \"where\" FROM run_errors").fetchall()
@@ -82,7 +82,7 @@ def test_run_bad_inputs_are_reported_and_good_ones_stored(tmp_path: Path) -> Non
     assert ("warning", "EW106", str(folder / "latin.txt")) in errors
     assert ("warning", "EW106", str(folder / "broken-utf8.txt")) in errors
     for where in (str(folder / "image.txt"), f"{folder / 'wire.jsonl'}:2", str(folder / "cut.warc.gz")):
-        assert where in result.stdout
+        assert where in result.stderr
     assert "7 stored" in result.stdout
 
 
@@ -186,7 +186,7 @@ def test_run_refuses_an_id_that_another_file_already_uses(tmp_path: Path) -> Non
     db = tmp_path / "ew.duckdb"
     assert _cli("run", str(first), "--db", str(db), "--workers", "1").returncode == 0
     result = _cli("run", str(second), "--db", str(db), "--workers", "1")
-    assert result.returncode == 1 and "EW108" in result.stdout and f"{second}:1" in result.stdout
+    assert result.returncode == 0 and "EW108" in result.stderr and f"{second}:1" in result.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         rows = dict(con.execute("SELECT id, source_path FROM articles").fetchall())
     # the first file keeps its article 1; within b.jsonl the later line 3 updates id 2 (same file)

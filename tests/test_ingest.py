@@ -195,3 +195,41 @@ def test_ingest_jsonl_line_not_utf8_is_read_and_warned_with_its_line(tmp_path: P
     assert [d.doc_id for d in items if isinstance(d, Document)] == ["a", "b"]
     [warning] = [p for p in items if isinstance(p, Problem)]
     assert warning.where == f"{path}:2" and warning.code == "EW106"
+
+
+def test_ingest_jsonl_with_a_nul_line_reads_the_other_lines(tmp_path: Path) -> None:
+    # regression: a NUL byte in the first 8 KB made the whole file "binary"
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(json.dumps({"id": "a", "text": "Rain fell."}).encode() + b"\n\xff\xfe\x00junk\n"
+                     + json.dumps({"id": "b", "text": "Snow fell."}).encode() + b"\n")
+    items = list(ingest([str(path)]))
+    assert [d.doc_id for d in items if isinstance(d, Document)] == ["a", "b"]
+    assert [(p.code, p.where) for p in items if isinstance(p, Problem) and p.severity == "error"] == [
+        ("EW104", f"{path}:2")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_ingest_utf16_with_or_without_bom_is_text(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("Grève à Besançon\n\nTeachers marched on Monday.".encode(encoding))
+    [warning, document] = list(ingest([str(path)]))
+    assert isinstance(document, Document) and document.content.startswith("Grève à Besançon")
+    assert isinstance(warning, Problem) and warning.code == "EW106" and "UTF-16" in warning.message
+
+
+def test_ingest_cuts_an_over_long_text_with_a_warning_and_reads_no_further(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_text("Talks went on. " * 200_000, encoding="utf-8")  # 3 MB
+    [warning, document] = list(ingest([str(path)], max_chars=10_000))
+    assert isinstance(document, Document) and 9_000 < len(document.content) <= 10_000
+    assert document.content.endswith("on. ")
+    assert isinstance(warning, Problem) and (warning.severity, warning.code) == ("warning", "EW109")
+    assert "more than" in warning.message and "10,000" in warning.message
+
+
+def test_ingest_cuts_an_over_long_jsonl_text_and_keeps_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "long", "text": "word " * 5_000}) + "\n", encoding="utf-8")
+    [warning, document] = list(ingest([str(path)], max_chars=1_000))
+    assert isinstance(document, Document) and document.doc_id == "long" and len(document.content) <= 1_000
+    assert isinstance(warning, Problem) and warning.code == "EW109" and warning.where == f"{path}:1"

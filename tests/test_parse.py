@@ -81,3 +81,11 @@ def test_parse_entity_offsets_stay_inside_the_text(nlp: Language, pieces: list[s
     [doc] = parse_texts(nlp, [text])
     assert doc.text == text
     assert all(0 <= e.start_char <= e.end_char <= len(text) for e in doc.ents)
+
+
+@pytest.mark.model
+def test_parse_a_huge_single_paragraph_in_pieces(nlp: Language) -> None:
+    text = "The committee met again and the talks went on without a result. " * 1_000  # 65,000 chars, no break
+    assert max(end - start for start, end in paragraphs(text)) <= 20_000
+    [doc] = list(parse_texts(nlp, [text]))
+    assert doc.text == text

@@ -78,3 +78,17 @@ def test_extract_codes_events_with_the_users_trigger_file(nlp: Language, tmp_pat
 
     assert "Attack" not in sub_types(Config())
     assert "Attack" in sub_types(Config(triggers=str(triggers)))
+
+
+def test_an_article_over_max_chars_is_cut_and_flagged(nlp: Language) -> None:
+    from conftest import article_html
+
+    html = article_html("Long report", [f"Paragraph {n} says the talks went on for another day." for n in range(400)])
+    document = Document(source=Source(path="long.html", format="html"), content=html, is_html=True)
+    [article] = pipeline.process(nlp, [document], extractor=pipeline.Extractor(version="t"), max_chars=2_000)
+    assert isinstance(article, Article) and len(article.text) <= 2_000 and article.text.startswith("Long report")
+    assert [f.code for f in article.flags if f.code == pipeline.TRUNCATED] == [pipeline.TRUNCATED]
+    assert all(s.end <= len(article.text) for s in article.sections)
+    assert all(e.end <= len(article.text) for e in article.entities)
+    [warning] = pipeline._flag_warnings(article)
+    assert (warning.severity, warning.code, warning.where) == ("warning", "EW109", "long.html")

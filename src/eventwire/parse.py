@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+MAX_CHUNK = 20_000
+"""The longest piece of text handed to spaCy at once: a "paragraph" longer than this (a scraped page
+on one line) is cut at sentence ends or spaces, so the parser's memory stays bounded whatever comes in
+and spaCy's own ``max_length`` is never reached."""
 
 
 def load_model(name: str) -> Language:
@@ -57,22 +61,39 @@ def model_label(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraphs(text: str, *, max_chunk: int = MAX_CHUNK) -> list[tuple[int, int]]:
     """(start, end) of each paragraph chunk: the paragraph and the blank lines after it, so that the
-    chunks tile ``text`` exactly.
+    chunks tile ``text`` exactly; a paragraph longer than ``max_chunk`` is cut into pieces.
 
     >>> paragraphs("Title\\n\\nBody one.\\nStill one.\\n\\nTwo.")
     [(0, 7), (7, 29), (29, 33)]
+    >>> paragraphs("One. Two. Three.", max_chunk=10)
+    [(0, 10), (10, 16)]
     """
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _PARAGRAPH_BREAK.finditer(text):
         if match.end() > start and match.start() > start:
-            bounds.append((start, match.end()))
+            bounds.extend(_pieces(text, start, match.end(), max_chunk))
             start = match.end()
     if start < len(text) or not bounds:
-        bounds.append((start, len(text)))
+        bounds.extend(_pieces(text, start, len(text), max_chunk))
     return bounds
+
+
+def _pieces(text: str, start: int, end: int, max_chunk: int) -> list[tuple[int, int]]:
+    """(start, end) of pieces of ``text[start:end]`` no longer than ``max_chunk``, cut where
+    :func:`~eventwire.ingest.cut_point` says."""
+    from eventwire.ingest import cut_point
+
+    pieces: list[tuple[int, int]] = []
+    while end - start > max_chunk:
+        cut = start + cut_point(text[start:start + max_chunk + 1], max_chunk)
+        pieces.append((start, cut))
+        start = cut
+    if end > start or not pieces:
+        pieces.append((start, end))
+    return pieces
 
 
 def parse_texts(nlp: Language, texts: Sequence[str], *, batch_size: int = 64) -> Iterator[Doc]:

@@ -34,7 +34,7 @@ from eventwire.events import code_events
 from eventwire.events.triggers import Lexicon, load_lexicon
 from eventwire.fusion import fuse
 from eventwire.gazetteer import Gazetteer
-from eventwire.ingest import ingest, input_hash
+from eventwire.ingest import DEFAULT_MAX_CHARS, cut_point, ingest, input_hash
 from eventwire.parse import load_model, parse
 from eventwire.places import locate
 from eventwire.quotes import attribute
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
+
+TRUNCATED = "truncated"
+"""The flag of an article whose cleaned text was cut to ``max_chars`` (recorded as an EW109 warning)."""
 
 
 def package_version() -> str:
@@ -114,8 +117,9 @@ def open_gazetteer(config: Config) -> Gazetteer:
     return Gazetteer.open(config.gazetteer_path())
 
 
-def to_article(document: Document, extractor: Extractor) -> Article:
-    """Clean one raw document into an (unparsed) article.
+def to_article(document: Document, extractor: Extractor, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Clean one raw document into an (unparsed) article whose text is at most ``max_chars`` long (a
+    longer one is cut at a paragraph or sentence end and carries a ``truncated`` flag saying so).
 
     Raises :class:`EventwireError` when cleaning leaves no text.
     """
@@ -123,7 +127,16 @@ def to_article(document: Document, extractor: Extractor) -> Article:
     if not cleaned.text.strip():
         raise EventwireError("cleaning found no article text in it; everything was boilerplate "
                              f"({len(cleaned.removed)} pieces listed as removed)", where=document.source.path)
+    flags: tuple[Flag, ...] = ()
+    if len(cleaned.text) > max_chars:
+        cut = cut_point(cleaned.text, max_chars)
+        flags = (Flag(code=TRUNCATED, message=f"the article text is {len(cleaned.text):,} characters long, over "
+                                              f"the limit of {max_chars:,} (max_chars); only its first {cut:,} "
+                                              "are kept — raise max_chars (--max-chars) to keep more"),)
+        cleaned = replace(cleaned, text=cleaned.text[:cut], sections=tuple(
+            replace(s, end=min(s.end, cut)) for s in cleaned.sections if s.start < cut))
     return Article(
+        flags=flags,
         id=document.doc_id or content_id(cleaned.text),
         source=document.source,
         text=cleaned.text,
@@ -139,13 +152,13 @@ def to_article(document: Document, extractor: Extractor) -> Article:
 
 def process(nlp: Language, documents: Sequence[Document], *, extractor: Extractor,
             batch_size: int = 64, gazetteer: Gazetteer | None = None,
-            tables: Tables | None = None) -> list[Article | Problem]:
+            tables: Tables | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> list[Article | Problem]:
     """Clean, parse and (with a gazetteer) locate the places of a batch. Returns, in input order, an
     article or a problem per document: one document that fails never takes the others down."""
     results: list[Article | Problem] = []
     for document in documents:
         try:
-            results.append(to_article(document, extractor))
+            results.append(to_article(document, extractor, max_chars=max_chars))
         except EventwireError as exc:
             code = exc.code if exc.code != "EW000" else "EW202"
             results.append(Problem(severity="error", code=code, where=document.source.path, message=exc.message))
@@ -188,7 +201,7 @@ def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None, tabl
     flags = _stage(article, "checks", lambda: check(doc, sections=article.sections, amounts=amounts or (),
                                                       times=times or (), published=article.published), failed)
     return replace(article, places=places or (), times=times or (), amounts=amounts or (), quotes=quotes or (),
-                   actors=actors or (), events=events or (), flags=(*(flags or ()), *failed))
+                   actors=actors or (), events=events or (), flags=(*article.flags, *(flags or ()), *failed))
 
 
 def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Language | None = None,
@@ -213,11 +226,11 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
         batch.append(item if item.date or not date else replace(item, date=date))
         if len(batch) >= config.batch_size:
             yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer,
-                               tables=tables)
+                               tables=tables, max_chars=config.max_chars)
             batch = []
     if batch:
         yield from process(nlp, batch, extractor=extractor, batch_size=config.batch_size, gazetteer=gazetteer,
-                           tables=tables)
+                           tables=tables, max_chars=config.max_chars)
 
 
 # --- the local process pool -------------------------------------------------------------------------
@@ -229,6 +242,7 @@ class _WorkerState:
     tables: Tables | None = None
     extractor: Extractor | None = None
     batch_size: int = 64
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
 # One per worker process, set once by _init_worker: the model is loaded and the gazetteer opened once per
@@ -245,13 +259,14 @@ def _init_worker(config: Config, gazetteer_path: str, extractor: Extractor) -> N
     _WORKER.tables = load_tables(config)
     _WORKER.extractor = extractor
     _WORKER.batch_size = config.batch_size
+    _WORKER.max_chars = config.max_chars
 
 
 def _work(documents: list[Document]) -> list[Article | Problem]:
     if _WORKER.nlp is None or _WORKER.extractor is None:
         raise ModelError("worker used before it loaded its model")
     return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size,
-                   gazetteer=_WORKER.gazetteer, tables=_WORKER.tables)
+                   gazetteer=_WORKER.gazetteer, tables=_WORKER.tables, max_chars=_WORKER.max_chars)
 
 
 @dataclass(slots=True)
@@ -303,22 +318,23 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
                     found.append(result)
                     tally.failed += 1
                 else:
+                    found.extend(_flag_warnings(result))
                     articles.append(result)
                     inputs.append((hash_, result.id, document.source.path))
-            store.write(_unique(articles), inputs=inputs, run_id=run_id)
-            store.add_problems(run_id, found)
+            store.write(_unique(articles), inputs=inputs, run_id=run_id, problems=found)
             problems.extend(found)
             tally.stored += len(articles)
             bar.update(len(batch))
 
         documents = (item if isinstance(item, Problem) or item.date or not date else replace(item, date=date)
-                     for item in ingest(paths, stdin=stdin))
+                     for item in ingest(paths, stdin=stdin, max_chars=config.max_chars))
         batches = _batches(documents, config.batch_size, store, extractor, tally, problems, run_id)
         if workers <= 1:
             nlp = load_model(config.model)
             for batch in batches:
                 consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,
-                                       batch_size=config.batch_size, gazetteer=gazetteer, tables=tables))
+                                       batch_size=config.batch_size, gazetteer=gazetteer, tables=tables,
+                                       max_chars=config.max_chars))
         else:
             _run_pool(batches, consume, config, workers, str(gazetteer.path), extractor)
         fused = fuse(store, tables.actors)  # incremental: only the blocks this run changed
@@ -416,6 +432,20 @@ def _id_clash(article: Article, owners: dict[str, str]) -> Problem | None:
     return Problem(severity="error", code="EW108", where=article.source.path,
                    message=f"id {article.id!r} is already used by the article from {owner}; ids must be "
                            "unique across inputs — rename them, or drop the id field to use content hashes")
+
+
+def _flag_warnings(article: Article) -> list[Problem]:
+    """The run's warnings for a stored article: its text cut to ``max_chars`` (EW109), a stage that failed
+    on it (EW399), so the error list names every article that was stored incomplete."""
+    found: list[Problem] = []
+    for flag in article.flags:
+        if flag.code == TRUNCATED:
+            found.append(Problem(severity="warning", code="EW109", where=article.source.path, message=flag.message))
+        elif flag.code == "stage-error":
+            found.append(Problem(severity="warning", code="EW399", where=article.source.path, message=flag.message))
+    for problem in found:
+        log.warning("%s %s: %s", problem.code, problem.where, problem.message)
+    return found
 
 
 def _unique(articles: list[Article]) -> list[Article]:

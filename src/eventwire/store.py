@@ -239,10 +239,13 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def write(self, articles: Sequence[Article], *, inputs: Sequence[tuple[str, str, str]], run_id: str) -> None:
+    def write(self, articles: Sequence[Article], *, inputs: Sequence[tuple[str, str, str]], run_id: str,
+              problems: Sequence[Problem] = ()) -> None:
         """Store a batch in one transaction: articles (replacing any with the same id, span rows
-        included) and the inputs they came from as (input hash, article id, source path)."""
+        included), the inputs they came from as (input hash, article id, source path), and the batch's
+        problems in the run's error list."""
         if not articles and not inputs:
+            self.add_problems(run_id, problems)
             return
         records = [article_to_json(a) for a in articles]
         ids = [r["id"] for r in records]
@@ -283,6 +286,7 @@ class Store:
                     "source_path": [p for _, _, p in inputs], "extractor_version": [version] * len(inputs),
                     "model": [model] * len(inputs), "run_id": [run_id] * len(inputs),
                 })
+            self.add_problems(run_id, problems)
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")

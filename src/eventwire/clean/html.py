@@ -50,6 +50,11 @@ logger = logging.getLogger(__name__)
 _DOCTYPE_UNCLOSED = re.compile(r"<!DOCTYPE[^<>]*(?=<)", re.IGNORECASE)
 _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TAG_START = re.compile(r"<[A-Za-z/!]")
+_NESTING_TAGS = r"(?:div|span|section|article|main|aside|font|center|b|i|u|em|strong|small|blockquote|ul|ol|li)"
+# A run of 20 or more container tags opened (or closed) in a row: a page nested deeper than lxml's limit
+# of 256 levels loses everything below it, so each run becomes its first tag.
+_OPEN_RUN = re.compile(rf"(<{_NESTING_TAGS}\b[^<>]*>)(?:\s*<{_NESTING_TAGS}\b[^<>]*>){{19,}}", re.IGNORECASE)
+_CLOSE_RUN = re.compile(rf"(</{_NESTING_TAGS}\s*>)(?:\s*</{_NESTING_TAGS}\s*>){{19,}}", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\band\b|&)\s*")
 _BYLINE_NAME = re.compile(r"^(?:by|written by|reported by)[:\s]\s*(?P<names>[^,|(]{3,80})", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,12 +75,16 @@ _DATE_SEARCH_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search"
 # --- repair and extraction ---------------------------------------------------------------------------
 
 def repair_markup(html: str) -> str:
-    """Close a ``<!DOCTYPE`` or ``<title>`` left open, which would otherwise swallow the page.
+    """Close a ``<!DOCTYPE`` or ``<title>`` left open, which would otherwise swallow the page, and flatten
+    runs of nested containers (``<div>`` × 5000) that would take the page beyond the parser's depth limit.
 
     >>> repair_markup("<html><title>Rain<div><p>It rained.</p></div></html>")
     '<html><title>Rain</title><div><p>It rained.</p></div></html>'
+    >>> repair_markup("<body>" + "<div>" * 300 + "<p>Deep.</p>" + "</div>" * 300)
+    '<body><div><p>Deep.</p></div>'
     """
     html = _DOCTYPE_UNCLOSED.sub("", html[:2000], count=1) + html[2000:]
+    html = _CLOSE_RUN.sub(r"\1", _OPEN_RUN.sub(r"\1", html))
     opening = _TITLE_OPEN.search(html)
     if opening is None:
         return html
