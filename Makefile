@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= eventwire.duckdb
+FUZZ_SECONDS ?= 30
 
-.PHONY: demo test lint bench eval clean-env
+.PHONY: demo test lint bench eval fuzz audit clean-env
 
 demo: $(STAMP)  ## process examples/articles/ into eventwire.duckdb and show what was found
 	$(BIN)/eventwire run examples/articles/ --db $(DB)
@@ -13,12 +14,18 @@ demo: $(STAMP)  ## process examples/articles/ into eventwire.duckdb and show wha
 	$(BIN)/eventwire articles --db $(DB)
 
 test: $(STAMP)  ## lint, type-check, then the whole test suite
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
+fuzz: $(STAMP)  ## fuzz each target with atheris for FUZZ_SECONDS (default 30); exit 1 on a finding
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS)
+
+audit: $(STAMP)  ## known vulnerabilities of every locked package (pip-audit; asks PyPI's vulnerability data)
+	$(BIN)/pip-audit -r requirements.lock --require-hashes --disable-pip --strict --progress-spinner off
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 	$(BIN)/mypy
 
 eval: $(STAMP)  ## accuracy figures on ../shared/data
