@@ -56,6 +56,12 @@ class StoreError(EventwireError):
     code = "EW401"
 
 
+class StoreBusyError(StoreError):
+    """Another process holds the database: DuckDB lets one process write a file, and none read it meanwhile."""
+
+    code = "EW402"
+
+
 class EvaluationError(EventwireError):
     code = "EW501"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import duckdb
 
-from eventwire.errors import StoreError
+from eventwire.errors import StoreBusyError, StoreError
 from eventwire.records import SPAN_KEYS, Article, Problem, article_from_json, article_to_json
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+READ_WAIT = 3.0
+"""Seconds a reader waits for a writer to let go of the file before it gives up with EW402."""
+WRITE_WAIT = 30.0
+"""Seconds a run waits for readers (``eventwire events``, ``export``) to let go of the file."""
 
 # Span tables: (name, columns as (column, SQL type, function of the record's JSON object)).
 _SPAN_TABLES: dict[str, tuple[str, ...]] = {
@@ -212,20 +217,41 @@ class Store:
     ...     store.write([article], inputs=[("hash", article.id, "a.txt")], run_id="r1")
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None) -> None:
+        """Open (or, to write, create) the store at ``path``.
+
+        DuckDB lets one process open a file to write and no other process open it meanwhile, even to
+        read: an ``eventwire run`` holds its store until it ends. A reader retries for ``wait`` seconds
+        (default :data:`READ_WAIT`; a writer :data:`WRITE_WAIT`), then raises :class:`StoreBusyError`
+        (EW402) saying so. Readers never see half a batch: each batch is written in one transaction.
+        """
         self.path = str(path)
-        try:
-            if read_only and self.path != ":memory:" and not Path(self.path).exists():
-                raise StoreError("no such database; run `eventwire run PATH…` first to make one",
-                                 where=self.path)
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the database ({exc}); is another eventwire process writing "
-                             "to it?", where=self.path) from exc
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError("no such database; run `eventwire run PATH…` first to make one", where=self.path)
+        self.con = self._connect(read_only, READ_WAIT if wait is None and read_only else WRITE_WAIT if wait is None
+                                 else wait)
         if not read_only:
             for statement in _schema():
                 self.con.execute(statement)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def _connect(self, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return duckdb.connect(self.path, read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"cannot open the database ({exc})", where=self.path) from exc
+                if time.monotonic() >= deadline:
+                    holder = "an `eventwire run` is writing to it" if read_only else "another process has it open"
+                    raise StoreBusyError(
+                        f"the database is busy: {holder} (waited {wait:.0f} s). DuckDB lets no other process "
+                        "open the file meanwhile; try again when it has finished", where=self.path) from exc
+                time.sleep(0.2)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open the database ({exc}); is it a DuckDB file made by eventwire?",
+                                 where=self.path) from exc
 
     def __enter__(self) -> Self:
         return self
