@@ -100,10 +100,10 @@ def parse_texts(nlp: Language, texts: Sequence[str], *, batch_size: int = 64) ->
     """One Doc per text, parsed paragraph by paragraph and joined so that ``doc.text == text``.
 
     spaCy batches ``4 × batch_size`` paragraphs (about a batch of articles): twice that costs a worker
-    ~400 MB more at its peak and is no faster (measured on 400 BBC articles).
+    ~400 MB more at its peak and is no faster (measured on 400 BBC articles). A batch also holds at most
+    :data:`BATCH_CHARS` characters, since the parser's memory grows with the characters of a batch, not
+    its paragraphs: fifty 20,000-character pieces of one huge text in one batch took 3.3 GB.
     """
-    from spacy.tokens import Doc
-
     chunks: list[str] = []
     owners: list[int] = []
     for index, text in enumerate(texts):
@@ -112,22 +112,42 @@ def parse_texts(nlp: Language, texts: Sequence[str], *, batch_size: int = 64) ->
             owners.append(index)
     parts: list[Doc] = []
     current = 0
-    for chunk_doc, owner in zip(nlp.pipe(chunks, batch_size=batch_size * 4), owners, strict=True):
+    for chunk_doc, owner in zip(_pipe(nlp, chunks, batch_size * 4), owners, strict=True):
         while owner > current:
-            yield _join(Doc, nlp, parts)
+            yield _join(nlp, parts)
             parts, current = [], current + 1
         parts.append(chunk_doc)
     while current < len(texts):
-        yield _join(Doc, nlp, parts)
+        yield _join(nlp, parts)
         parts, current = [], current + 1
 
 
-def _join(doc_class: type[Doc], nlp: Language, parts: list[Doc]) -> Doc:
+BATCH_CHARS = 150_000
+"""The most characters spaCy parses in one batch (see :func:`parse_texts`)."""
+
+
+def _pipe(nlp: Language, chunks: Sequence[str], max_docs: int) -> Iterator[Doc]:
+    """``nlp.pipe`` over ``chunks`` in batches of at most ``max_docs`` pieces and :data:`BATCH_CHARS` characters."""
+    batch: list[str] = []
+    size = 0
+    for chunk in chunks:
+        if batch and (len(batch) >= max_docs or size + len(chunk) > BATCH_CHARS):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(chunk)
+        size += len(chunk)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
+
+
+def _join(nlp: Language, parts: list[Doc]) -> Doc:
+    from spacy.tokens import Doc
+
     if not parts:
         return nlp.make_doc("")
     if len(parts) == 1:
         return parts[0]
-    return doc_class.from_docs(parts, ensure_whitespace=False)
+    return Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def entities(doc: Doc) -> tuple[Entity, ...]:
