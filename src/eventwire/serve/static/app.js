@@ -329,6 +329,7 @@ async function loadList() {
     item.addEventListener("keydown", (e) => { if (e.key === "Enter") openEvent(ev.cluster_id); });
     list.append(item);
   }
+  document.body.dataset.list = query({ offset: state.offset });
   el("prev").disabled = page.offset === 0;
   el("next").disabled = page.offset + PAGE >= page.total;
 }
@@ -442,7 +443,10 @@ async function openEvent(id) {
       const article = await api("articles/" + encodeURIComponent(articleId));
       const events = new Set(ev.members.filter((m) => m.article_id === articleId).map((m) => m.event_id));
       const spans = article.spans.filter((s) => !s.event_id || events.has(s.event_id));
-      section.append(highlighted(article.text, spans));
+      const box = highlighted(article.text, spans);
+      section.append(box);
+      const trigger = box.querySelector("mark.ev-trigger");
+      if (trigger) box.scrollTop = Math.max(0, trigger.offsetTop - box.offsetTop - 60);
     } catch (err) {
       section.append(make("p", "error: " + err.message));
     }
