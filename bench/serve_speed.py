@@ -29,12 +29,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from export_speed import synthetic_article  # noqa: E402  (the shared generator)
-
-from eventwire.actors import load_actors  # noqa: E402
-from eventwire.fusion import fuse  # noqa: E402
-from eventwire.store import Store  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent))  # for export_speed: the shared store generator
+from eventwire.actors import load_actors
+from eventwire.fusion import fuse
+from eventwire.store import Store
+from export_speed import synthetic_article
 
 QUERIES = [
     "events?limit=100", "events?country=SY&limit=100", "events?type=Battles&limit=100&offset=500",
