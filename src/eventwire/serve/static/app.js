@@ -409,7 +409,7 @@ async function openEvent(id) {
   row(table, "date", ev.date);
   row(table, "actor 1", ev.actor1);
   row(table, "actor 2", ev.actor2);
-  row(table, "place", [ev.location, ev.admin1, ev.country].filter(Boolean).join(", "));
+  row(table, "place", [...new Set([ev.location, ev.admin1, ev.country].filter(Boolean))].join(", "));
   if (ev.lat !== null) row(table, "coordinates", `${ev.lat}, ${ev.lon} (precision ${ev.geo_precision})`);
   row(table, "fatalities", ev.fatalities);
   row(table, "sources", `${ev.articles} article(s), ${ev.publishers} publisher(s); first report ${ev.earliest_report || "unknown"}`);
