@@ -121,6 +121,7 @@ def test_one_event_and_its_articles_with_evidence(app: App) -> None:
     ("/api/stats?x=1", "x"),
     ("/api/events?q=" + "x" * 300, "q"),
     ("/api/events/bad%20id", "id"),
+    ("/api/events?" + "&".join(f"q{i}=1" for i in range(60)), "50 parameters"),
 ])
 def test_bad_parameters_get_a_400_with_a_message(app: App, target: str, message: str) -> None:
     body = get(app, target, 400)

@@ -191,7 +191,10 @@ class App:
         try:
             if method not in ("GET", "HEAD"):
                 raise ApiError(405, "only GET and HEAD")
-            params = parse_qs(query, keep_blank_values=True, max_num_fields=50)
+            try:
+                params = parse_qs(query, keep_blank_values=True, max_num_fields=50)
+            except ValueError:
+                raise ApiError(400, "bad query string: at most 50 parameters") from None
             if path.startswith("/api/"):
                 return self._json(200, self._api(path[len("/api/"):], params))
             if params and path not in ("/", "/index.html"):
@@ -199,8 +202,6 @@ class App:
             return self._static(path)
         except ApiError as exc:
             return self._json(exc.status, {"error": exc.message, "status": exc.status})
-        except ValueError as exc:  # parse_qs: too many fields
-            return self._json(400, {"error": f"bad query string: {exc}", "status": 400})
         except Exception:
             log.exception("EW402 request %s %s failed", method, path)
             return self._json(500, {"error": "internal error; the server log has the details", "status": 500})
