@@ -89,3 +89,15 @@ def _gazetteer_for_model_tests(request: pytest.FixtureRequest) -> None:
     process, rather than in a subprocess per test."""
     if request.node.get_closest_marker("model") is not None:
         request.getfixturevalue("built_gazetteer_path")
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory, built_gazetteer_path: Path) -> Path:
+    """examples/articles/ run through the pipeline (and fusion) into a store, once per session."""
+    from eventwire.config import load_config
+    from eventwire.pipeline import run
+
+    db = tmp_path_factory.mktemp("sample-store") / "sample.duckdb"
+    summary = run([str(EXAMPLES)], load_config(None, db=str(db), workers=1), progress=False)
+    assert summary.stored == 11 and summary.failed == 0
+    return db

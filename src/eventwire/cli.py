@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--actors", type=Path, help="your own actor alias file (TOML), for --actor")
 
+    p = commands.add_parser("serve", help="a local web page over the store (map, timeline, filters, evidence) "
+                                          "and its JSON API under /api/")
+    p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb), opened read-only")
+    p.add_argument("--host", default="127.0.0.1", help="the address to bind (default 127.0.0.1: this machine "
+                                                       "only; anything else warns)")
+    p.add_argument("--port", type=int, default=8008, help="the port (default 8008; 0 for any free one)")
+    p.add_argument("--get", metavar="PATH", help="answer one request, e.g. '/api/events?country=SY', in-process "
+                                                 "without a server: print the body; exit 1 on a 4xx/5xx status")
+
     p = commands.add_parser("articles", help="list the articles in the store")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
     p.add_argument("--limit", type=int, default=50)
@@ -176,6 +185,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _articles(args, config.db)
     if args.command == "events":
         return _events(args, config)
+    if args.command == "serve":
+        return _serve(args, config.db)
     if args.command == "export":
         from eventwire.export import export
 
@@ -369,6 +380,26 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
             "location": place.get("name"), "country": place.get("country"), "lat": place.get("lat"),
             "lon": place.get("lon"), "fatalities": event.get("fatalities"), "article_id": event.get("article_id"),
             "trigger": (event.get("trigger") or {}).get("text")}
+
+
+def _serve(args: argparse.Namespace, db: str) -> int:
+    from eventwire.serve import App, serve
+
+    if args.get is None:
+        if not 0 <= args.port <= 65535:
+            raise UsageError("--port: 0 to 65535")
+        serve(db, host=args.host, port=args.port)
+        return 0
+    if not args.get.startswith("/"):
+        raise UsageError("--get: a path starting with /, e.g. /api/stats")
+    app = App(db)
+    try:
+        status, _headers, body = app.get(args.get)
+    finally:
+        app.close()
+    sys.stdout.buffer.write(body + b"\n")
+    sys.stdout.flush()
+    return 0 if status < 400 else 1
 
 
 def _events(args: argparse.Namespace, config: Any) -> int:
