@@ -263,7 +263,8 @@ class _Tally:
 
 
 def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, progress: bool = True,
-        date: str | None = None) -> RunSummary:
+        date: str | None = None, engine: str = "local", address: str | None = None,
+        parquet: str | None = None) -> RunSummary:
     """Process a corpus into the DuckDB store at ``config.db``, incrementally.
 
     Inputs already stored by this version, model and gazetteer version are skipped (a gazetteer import
@@ -273,7 +274,14 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
 
     >>> run(["examples/"], load_config(db="eventwire.duckdb"))  # doctest: +SKIP
     RunSummary(run_id='…', inputs=11, stored=11, skipped=0, failed=0, problems=())
+
+    ``engine="ray"`` maps the batches on Ray instead of the local pool (:mod:`eventwire.scale`, extra
+    ``scale``): a local cluster of ``workers`` CPUs, or the one at ``address``; ``parquet`` keeps the
+    record partitions it writes in that folder. Everything else — skipping, ids, the store, fusion — is
+    the same code.
     """
+    if engine not in ("local", "ray"):
+        raise UsageError(f"unknown engine {engine!r}; use local or ray")
     from tqdm import tqdm
 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -312,9 +320,14 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
             bar.update(len(batch))
 
         documents = (item if isinstance(item, Problem) or item.date or not date else replace(item, date=date)
-                     for item in ingest(paths, stdin=stdin))
+                     for item in _read(paths, stdin))
         batches = _batches(documents, config.batch_size, store, extractor, tally, problems, run_id)
-        if workers <= 1:
+        if engine == "ray":
+            from eventwire.scale import map_batches
+
+            map_batches(batches, consume, config, workers, str(gazetteer.path), extractor, address=address,
+                        parquet=parquet, progress=progress)
+        elif workers <= 1:
             nlp = load_model(config.model)
             for batch in batches:
                 consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,
@@ -330,6 +343,18 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
 
 
 _Batch = list[tuple[str, Document]]
+
+
+def _read(paths: Sequence[str], stdin: BinaryIO | None) -> Iterator[Document | Problem]:
+    """Every input: Parquet files and folders through :func:`eventwire.scale.read_parquet`, the rest
+    through :func:`~eventwire.ingest.ingest`, in the order given."""
+    from eventwire.scale import is_parquet, read_parquet  # Ray-free: only pyarrow, and only for Parquet
+
+    for path in paths:
+        if path != "-" and is_parquet(path):
+            yield from read_parquet(path)
+        else:
+            yield from ingest([path], stdin=stdin)
 
 
 def _run_pool(batches: Iterator[_Batch], consume: Callable[[_Batch, list[Article | Problem]], None],
