@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 from eventwire.config import load_config
 from eventwire.pipeline import run
-from eventwire.records import Document, Source, article_to_json
+from eventwire.records import Document, Problem, Source, article_to_json
 from eventwire.scale import document_from_json, document_to_json, is_parquet, read_parquet
 from eventwire.store import Store
 
@@ -129,3 +129,23 @@ def test_a_local_run_imports_no_ray(tmp_path: Path) -> None:
             "assert code == 0, code; print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_read_parquet_reports_a_file_that_is_not_parquet(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    (tmp_path / "broken.parquet").write_text("not parquet", encoding="utf-8")
+    [problem] = list(read_parquet(str(tmp_path / "broken.parquet")))
+    assert isinstance(problem, Problem) and problem.code == "EW104" and problem.where.endswith("broken.parquet:1")
+
+
+def test_pipeline_reads_parquet_next_to_other_files_in_a_folder(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from eventwire.pipeline import _read
+
+    (tmp_path / "a.txt").write_text("Rebels attacked a convoy.", encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1"], "text": ["Protesters marched in Lagos."]}), tmp_path / "b.parquet")
+    found = [(d.source.path.rsplit("/", 1)[-1], d.doc_id) for d in _read([str(tmp_path)], None)
+             if isinstance(d, Document)]
+    assert found == [("a.txt", None), ("b.parquet:1", "p1")]

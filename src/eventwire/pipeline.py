@@ -34,7 +34,7 @@ from eventwire.events import code_events
 from eventwire.events.triggers import Lexicon, load_lexicon
 from eventwire.fusion import fuse
 from eventwire.gazetteer import Gazetteer
-from eventwire.ingest import ingest, input_hash
+from eventwire.ingest import STDIN, expand, ingest, input_hash, read_file
 from eventwire.parse import load_model, parse
 from eventwire.places import locate
 from eventwire.quotes import attribute
@@ -346,15 +346,21 @@ _Batch = list[tuple[str, Document]]
 
 
 def _read(paths: Sequence[str], stdin: BinaryIO | None) -> Iterator[Document | Problem]:
-    """Every input: Parquet files and folders through :func:`eventwire.scale.read_parquet`, the rest
-    through :func:`~eventwire.ingest.ingest`, in the order given."""
+    """Every input, in the order given: Parquet files (also inside folders and globs) through
+    :func:`eventwire.scale.read_parquet`, every other file through :func:`~eventwire.ingest.read_file`."""
     from eventwire.scale import is_parquet, read_parquet  # Ray-free: only pyarrow, and only for Parquet
 
     for path in paths:
-        if path != "-" and is_parquet(path):
-            yield from read_parquet(path)
-        else:
+        if path == STDIN:
             yield from ingest([path], stdin=stdin)
+            continue
+        try:
+            files = expand(path)
+        except EventwireError as exc:
+            yield Problem(severity="error", code=exc.code, where=exc.where or path, message=exc.message)
+            continue
+        for file in files:
+            yield from read_parquet(str(file)) if is_parquet(str(file)) else read_file(file)
 
 
 def _run_pool(batches: Iterator[_Batch], consume: Callable[[_Batch, list[Article | Problem]], None],

@@ -51,36 +51,43 @@ _RECORD_COLUMNS = ("batch", "position", "kind", "record")
 
 
 def is_parquet(path: str) -> bool:
-    """Whether ``path`` is a Parquet file or a folder holding Parquet files (read by :func:`read_parquet`)."""
+    """Whether ``path`` is a Parquet file (by its suffix), or a folder holding Parquet files."""
     candidate = Path(path)
-    if candidate.is_file():
-        return candidate.suffix.lower() in _PARQUET_SUFFIXES
-    return candidate.is_dir() and any(p.suffix.lower() in _PARQUET_SUFFIXES for p in candidate.rglob("*"))
+    if candidate.is_dir():
+        return any(p.suffix.lower() in _PARQUET_SUFFIXES for p in candidate.rglob("*"))
+    return candidate.suffix.lower() in _PARQUET_SUFFIXES
 
 
 def read_parquet(path: str) -> Iterator[Document | Problem]:
     """The documents in a Parquet file or folder, one per row, with the columns a JSONL input has
     (``text`` or ``html``; optional ``id``, ``date``, ``url``, ``title``, ``publisher``). A row without
-    text is a problem (EW104) naming the file and row; the others go on.
-
-    Raises :class:`~eventwire.errors.UsageError` when pyarrow (extra ``scale``) is not installed.
+    text is a problem (EW104) naming the file and row, and so is a file that is not Parquet; without
+    pyarrow (extra ``scale``) each file is a problem (EW103) saying so. The others go on.
     """
+    root = Path(path)
+    files = [root] if not root.is_dir() else sorted(
+        p for p in root.rglob("*") if p.suffix.lower() in _PARQUET_SUFFIXES)
     try:
         import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise UsageError("reading Parquet needs pyarrow: pip install 'eventwire[scale]'", where=path) from exc
-    root = Path(path)
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix.lower() in _PARQUET_SUFFIXES)
+    except ImportError:
+        for file in files:
+            yield Problem(severity="error", code="EW103", where=str(file),
+                          message="reading Parquet needs pyarrow: pip install 'eventwire[scale]'")
+        return
     for file in files:
         row_number = 0
-        for batch in pq.ParquetFile(file).iter_batches(batch_size=1024):
-            for row in batch.to_pylist():
-                row_number += 1
-                where = f"{file}:{row_number}"
-                document = _row_document(row, where=where)
-                yield document if document is not None else Problem(
-                    severity="error", code="EW104", where=where,
-                    message="this row has no text or html column value; give each row a 'text' (or 'html')")
+        try:
+            for batch in pq.ParquetFile(file).iter_batches(batch_size=1024):
+                for row in batch.to_pylist():
+                    row_number += 1
+                    where = f"{file}:{row_number}"
+                    document = _row_document(row, where=where)
+                    yield document if document is not None else Problem(
+                        severity="error", code="EW104", where=where,
+                        message="this row has no text or html value; give each row a 'text' (or 'html')")
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            yield Problem(severity="error", code="EW104", where=f"{file}:{row_number + 1}",
+                          message=f"cannot read this Parquet file from here on ({exc}); check that it is Parquet")
 
 
 def _row_document(row: dict[str, Any], *, where: str) -> Document | None:
