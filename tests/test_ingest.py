@@ -233,3 +233,46 @@ def test_ingest_cuts_an_over_long_jsonl_text_and_keeps_its_id(tmp_path: Path) ->
     [warning, document] = list(ingest([str(path)], max_chars=1_000))
     assert isinstance(document, Document) and document.doc_id == "long" and len(document.content) <= 1_000
     assert isinstance(warning, Problem) and warning.code == "EW109" and warning.where == f"{path}:1"
+
+
+def _parquet(path: Path, select: str) -> Path:
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+def test_ingest_parquet_takes_the_jsonl_columns_and_typed_dates(tmp_path: Path) -> None:
+    path = _parquet(tmp_path / "rows.parquet",
+                    "SELECT * FROM (VALUES ('a', 'Rebels attacked a convoy.', DATE '2020-01-02', 'https://x.org/a'),"
+                    " ('b', NULL, DATE '2020-01-03', NULL), ('c', 'Troops shelled the town.', NULL, NULL))"
+                    " AS t(id, text, date, url)")
+    items = _items(path)
+    documents = [d for d in items if isinstance(d, Document)]
+    assert [(d.doc_id, d.date, d.source.url, d.source.format) for d in documents] == [
+        ("a", "2020-01-02", "https://x.org/a", "parquet"), ("c", None, None, "parquet")]
+    [problem] = [p for p in items if isinstance(p, Problem)]  # the row without text, named by its number
+    assert problem.code == "EW104" and problem.where == f"{path}:2"
+
+
+def test_ingest_parquet_sits_next_to_other_files_in_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    _parquet(tmp_path / "b.parquet", "SELECT 'p1' AS id, '<p>Protesters marched in Lagos.</p>' AS html")
+    found = [(Path(d.source.path).name, d.doc_id, d.is_html) for d in _items(tmp_path) if isinstance(d, Document)]
+    assert found == [("a.txt", None, False), ("b.parquet:1", "p1", True)]
+
+
+def test_ingest_parquet_from_stdin_and_over_long_rows_cut(tmp_path: Path) -> None:
+    data = _parquet(tmp_path / "x.parquet", "SELECT 'x' AS id, repeat('word ', 50) AS text").read_bytes()
+    items = list(ingest(["-"], stdin=io.BytesIO(data), max_chars=100))
+    assert [type(i).__name__ for i in items] == ["Problem", "Document"]
+    assert items[0].code == "EW109" and len(items[1].content) <= 100  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("content", [b"not parquet at all", b"PAR1" + bytes(64)])
+def test_ingest_broken_parquet_is_a_problem_naming_the_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(content)
+    [problem] = _items(path)
+    assert isinstance(problem, Problem) and problem.code == "EW104" and problem.where.startswith(str(path))

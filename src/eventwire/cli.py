@@ -51,7 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("run", help="process files into the DuckDB store, incrementally")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, globs, or - for stdin")
     p.add_argument("--db", help="the DuckDB file (default eventwire.duckdb)")
-    p.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=int, help="worker processes (default: one per core); with --engine ray "
+                                               "the number of actors")
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local: a process pool on this machine (default); ray: Ray Data actors (extra scale)")
+    p.add_argument("--address", help="with --engine ray: the cluster to join (ray://HOST:10001, or auto); "
+                                     "default: start a local one")
+    p.add_argument("--parquet", metavar="DIR", help="with --engine ray: keep the record partitions (Parquet) "
+                                                    "in DIR")
     p.add_argument("--date", help="article date YYYY-MM-DD for inputs that carry none")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--gazetteer", type=Path, help="the place index file (default: the bundled one, built on "
@@ -167,7 +174,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return _extract(args, config)
     if args.command == "run":
-        summary = run(args.paths, config, progress=not args.no_progress, date=args.date)
+        if args.engine != "ray" and (args.address or args.parquet):
+            raise UsageError("--address and --parquet need --engine ray")
+        summary = run(args.paths, config, progress=not args.no_progress, date=args.date, engine=args.engine,
+                      address=args.address, parquet=args.parquet)
         _print_summary(summary.inputs, summary.stored, summary.skipped, summary.failed, summary.problems,
                        db=config.db)
         with Store(config.db, read_only=True) as store:

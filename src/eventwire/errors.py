@@ -1,7 +1,7 @@
 """Errors with stable codes. Each message says what failed, on which input, and what to do next.
 
 Codes: EW1xx input (ingest), EW2xx cleaning, EW3xx parsing / models, EW4xx store, EW5xx evaluation,
-EW6xx gazetteer, EW9xx usage.
+EW6xx gazetteer, EW7xx distributed engine (Ray), EW9xx usage.
 """
 
 from __future__ import annotations
@@ -70,6 +70,12 @@ class GazetteerError(EventwireError):
     """The gazetteer file is missing, unreadable or of another format, or an import file cannot be read."""
 
     code = "EW601"
+
+
+class EngineError(EventwireError):
+    """The distributed engine (Ray) cannot be reached, or a job on it failed."""
+
+    code = "EW701"
 
 
 class UsageError(EventwireError):

@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import sys
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -35,7 +36,7 @@ from eventwire.errors import (
     MalformedInputError,
     NotFoundError,
 )
-from eventwire.records import Document, Problem, Source
+from eventwire.records import Document, Problem, Source, SourceFormat
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,9 @@ def read_file(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Ite
                 handle.seek(0)
                 yield from _read_jsonl(handle, name=str(path), max_chars=max_chars)
                 return
+            if kind == "parquet":
+                yield from _read_parquet(path, name=str(path), max_chars=max_chars)
+                return
             if kind in ("text", "html"):
                 budget = 4 * max_chars * (HTML_FACTOR if kind == "html" else 1) + 4
                 data = head + handle.read(max(0, budget - len(head)))
@@ -140,6 +144,12 @@ def read_bytes(data: bytes, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) ->
             return
         if kind == "jsonl":
             yield from _read_jsonl(io.BytesIO(data), name=name, max_chars=max_chars)
+            return
+        if kind == "parquet":  # from stdin: DuckDB reads Parquet from a file
+            with tempfile.TemporaryDirectory(prefix="eventwire-") as folder:
+                spilled = Path(folder) / "input.parquet"
+                spilled.write_bytes(data)
+                yield from _read_parquet(spilled, name=name, max_chars=max_chars)
             return
         if kind == "csv":
             text, warning = decode(data, name=name)
@@ -211,7 +221,8 @@ def cut_point(text: str, limit: int) -> int:
 
 
 def sniff(data: bytes, *, name: str) -> str:
-    """The format of an input from its first bytes: ``warc``, ``jsonl``, ``csv``, ``html`` or ``text``.
+    """The format of an input from its first bytes: ``warc``, ``parquet``, ``jsonl``, ``csv``, ``html`` or
+    ``text``.
 
     Raises :class:`EmptyInputError` for an empty input and :class:`BinaryInputError` for binary data
     that is neither WARC nor text.
@@ -234,11 +245,16 @@ def sniff(data: bytes, *, name: str) -> str:
         raise BinaryInputError("a gzip file that is not a WARC archive; unpack it first", where=name)
     if head.startswith(b"WARC/"):
         return "warc"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if suffix in (".parquet", ".pq"):
+        raise MalformedInputError("named like a Parquet file but does not start as one (PAR1); check the file",
+                                  where=name)
     if b"\x00" in head:
         utf16 = utf16_encoding(head)
         if utf16 is None:
             raise BinaryInputError("binary data, not text (NUL bytes); eventwire reads text, HTML, WARC, "
-                                   "JSONL and CSV", where=name)
+                                   "JSONL, CSV and Parquet", where=name)
         start = head.decode(utf16, errors="replace").lstrip("\ufeff \t\r\n").lower().encode()
     if start.startswith(b"<") and any(m.encode() in start[:2048] for m in _HTML_MARKERS):
         return "html"
@@ -377,6 +393,54 @@ def _read_csv(text: str, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> It
                                            where=f"{name}:{reader.line_num}"))
 
 
+_PARQUET_CHUNK = 1024
+
+
+def _read_parquet(path: Path, *, name: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
+    """Rows of a Parquet file with the JSONL columns, read by DuckDB a chunk at a time (so a corpus
+    file of any size reads in bounded memory); a row is ``name:N`` (1-based). Dates may be DATE or
+    TIMESTAMP columns or strings."""
+    import datetime
+
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        try:
+            cursor = con.execute("SELECT * FROM read_parquet(?)", [str(path)])
+        except duckdb.Error as exc:
+            yield _problem(MalformedInputError(f"a Parquet file that cannot be read ({exc})", where=name))
+            return
+        columns = [str(c[0]).strip().lower() for c in cursor.description or ()]
+        if not any(c in columns for c in _TEXT_COLUMNS):
+            yield _problem(MalformedInputError(
+                f"no text column among {columns}; name one of {', '.join(_TEXT_COLUMNS)}", where=name))
+            return
+        number = 0
+        try:
+            while chunk := cursor.fetchmany(_PARQUET_CHUNK):
+                for values in chunk:
+                    number += 1
+                    row = {k: v.isoformat()[:10] if isinstance(v, datetime.date) else v
+                           for k, v in zip(columns, values, strict=True)}
+                    try:
+                        yield from _limited(_row_document(row, where=f"{name}:{number}", fmt="parquet"),
+                                            max_chars)
+                    except InputError as exc:
+                        yield _problem(exc)
+        except duckdb.Error as exc:
+            yield _problem(MalformedInputError(f"the Parquet file breaks off ({exc}); the rest is skipped",
+                                               where=f"{name}:{number + 1}"))
+            return
+        if not number:
+            yield _problem(EmptyInputError("the Parquet file holds no row", where=name))
+    finally:
+        con.close()
+
+
+_ROW_FORMATS: dict[str, SourceFormat] = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}
+
+
 def _limited(document: Document, max_chars: int) -> Iterator[Item]:
     """The document, cut to the limit with its ``EW109`` warning first when it is over it."""
     content, warning = limit_text(document.content, is_html=document.is_html, max_chars=max_chars,
@@ -402,7 +466,7 @@ def _row_document(row: Any, *, where: str, fmt: str) -> Document:
         raise EmptyInputError("the text is empty", where=where)
     doc_id = row.get("id")
     return Document(
-        source=Source(path=where, url=_str_or_none(row.get("url")), format="jsonl" if fmt == "jsonl" else "csv"),
+        source=Source(path=where, url=_str_or_none(row.get("url")), format=_ROW_FORMATS[fmt]),
         content=content, is_html=is_html,
         doc_id=None if doc_id in (None, "") else str(doc_id),
         date=_str_or_none(row.get("date") or row.get("published")),

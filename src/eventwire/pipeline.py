@@ -278,7 +278,8 @@ class _Tally:
 
 
 def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, progress: bool = True,
-        date: str | None = None) -> RunSummary:
+        date: str | None = None, engine: str = "local", address: str | None = None,
+        parquet: str | None = None) -> RunSummary:
     """Process a corpus into the DuckDB store at ``config.db``, incrementally.
 
     Inputs already stored by this version, model and gazetteer version are skipped (a gazetteer import
@@ -288,7 +289,14 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
 
     >>> run(["examples/"], load_config(db="eventwire.duckdb"))  # doctest: +SKIP
     RunSummary(run_id='…', inputs=11, stored=11, skipped=0, failed=0, problems=())
+
+    ``engine="ray"`` maps the batches on Ray instead of the local pool (:mod:`eventwire.scale`, extra
+    ``scale``): a local cluster of ``workers`` CPUs, or the one at ``address``; ``parquet`` keeps the
+    record partitions it writes in that folder. Everything else — skipping, ids, the store, fusion — is
+    the same code.
     """
+    if engine not in ("local", "ray"):
+        raise UsageError(f"unknown engine {engine!r}; use local or ray")
     from tqdm import tqdm
 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -329,7 +337,12 @@ def run(paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None, 
         documents = (item if isinstance(item, Problem) or item.date or not date else replace(item, date=date)
                      for item in ingest(paths, stdin=stdin, max_chars=config.max_chars))
         batches = _batches(documents, config.batch_size, store, extractor, tally, problems, run_id)
-        if workers <= 1:
+        if engine == "ray":
+            from eventwire.scale import map_batches
+
+            map_batches(batches, consume, config, workers, str(gazetteer.path), extractor, address=address,
+                        parquet=parquet, progress=progress)
+        elif workers <= 1:
             nlp = load_model(config.model)
             for batch in batches:
                 consume(batch, process(nlp, [d for _, d in batch], extractor=extractor,

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SectionKind = Literal["title", "dek", "caption", "body"]
-SourceFormat = Literal["text", "html", "warc", "jsonl", "csv"]
+SourceFormat = Literal["text", "html", "warc", "jsonl", "csv", "parquet"]
 
 SECTION_KINDS: tuple[str, ...] = ("title", "dek", "caption", "body")
-SOURCE_FORMATS: tuple[str, ...] = ("text", "html", "warc", "jsonl", "csv")
+SOURCE_FORMATS: tuple[str, ...] = ("text", "html", "warc", "jsonl", "csv", "parquet")
 
 
 def content_id(text: str) -> str:
