@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -179,3 +180,62 @@ def test_cli_get_prints_the_body_and_fails_on_errors(sample_store: Path) -> None
     bad = subprocess.run([sys.executable, "-m", "eventwire.cli", "serve", "--db", str(sample_store), "--get",
                           "/api/events?since=nope"], check=False, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "since" in json.loads(bad.stdout)["error"]
+
+
+@pytest.fixture(scope="module")
+def served(sample_store: Path) -> Iterator[tuple[str, int]]:
+    """The real server (the standard library's, as ``eventwire serve`` runs it) on a free loopback port."""
+    import threading
+
+    from eventwire.serve.server import make
+
+    server, application = make(sample_store, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield str(server.server_address[0]), int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+    application.close()
+
+
+def raw(address: tuple[str, int], request: bytes) -> tuple[int, bytes]:
+    """Send bytes as they are (no client normalises the path) and read the status and the body."""
+    import socket
+
+    with socket.create_connection(address, timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    if not data.startswith(b"HTTP/"):  # refused before the request line was understood: an HTTP/0.9 answer,
+        code = re.search(rb"Error code: (\d+)", data)  # the standard library's error page with no headers
+        return (int(code.group(1)) if code else 0), data
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def test_the_server_binds_to_loopback_by_default(served: tuple[str, int]) -> None:
+    assert served[0] == "127.0.0.1"
+    from eventwire.cli import _parser
+
+    assert _parser().parse_args(["serve"]).host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("request_line", "status"), [
+    (b"GET /static/../server.py HTTP/1.0", 404),
+    (b"GET /static/..%2f..%2fcli.py HTTP/1.0", 404),
+    (b"GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.0", 404),
+    (b"GET /api/events?q=" + b"x" * 5000 + b" HTTP/1.0", 400),
+    (b"GET /api/events?" + b"&".join(b"a%d=1" % i for i in range(500)) + b" HTTP/1.0", 400),
+    (b"GET /api/events?since=" + b"9" * 100 + b" HTTP/1.0", 400),
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.0", 414),  # longer than the server reads in a request line
+    (b"NONSENSE", 400),
+    (b"GET /api/stats HTTP/9.9", 505),
+    (b"DELETE /api/events HTTP/1.0", 405),
+])
+def test_hostile_requests_over_the_socket_get_a_4xx_and_no_internals(
+        served: tuple[str, int], request_line: bytes, status: int) -> None:
+    code, body = raw(served, request_line + b"\r\nHost: x\r\n\r\n")
+    assert code == status, body[:200]
+    assert b"Traceback" not in body and b"import " not in body and b"root:" not in body
+    assert raw(served, b"GET /api/stats HTTP/1.0\r\n\r\n")[0] == 200  # and it goes on serving
