@@ -6,8 +6,9 @@
 with bench/serve_speed.py's generator unless ``--db`` names one). The load is open-loop: request *i* is due
 at ``i / rate`` seconds and is sent by one of a pool of client threads; its latency counts from when it was
 due, so a server that falls behind is charged for the queue it builds (no coordinated omission). The mix:
-filtered API queries (events pages, points, timeline, stats), one happening, one article, the page and its
-script, and hostile requests — path traversal, unknown parameters, an over-long value, a bad date — that
+page loads (the same points, timeline and stats each time), filters changed at random (mostly queries not
+asked before, so the server's answer cache does not carry the run), happenings and articles opened, the page
+and its script, and hostile requests — path traversal, unknown parameters, an over-long value, a bad date — that
 must be refused with a 4xx. An error is a 5xx, a refused or dropped connection, a timeout, or any status
 other than the one expected (200 for good requests, 4xx for hostile ones).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import random
 import statistics
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).parent))
 from serve_speed import QUERIES, build, free_port, wait_up
@@ -38,23 +41,61 @@ HOSTILE = [  # (path, the status it must get)
 ]
 
 
-def targets(port: int) -> list[tuple[str, int]]:
-    """The request mix: each good query several times, the detail views, the page, the hostile ones."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/api/events?limit=20")
-    page = json.loads(conn.getresponse().read())
-    conn.close()
-    happenings = [e["cluster_id"] for e in page["events"]][:10]
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", f"/api/events/{happenings[0]}")
-    detail = json.loads(conn.getresponse().read())
-    conn.close()
-    articles = sorted({m["article_id"] for m in detail.get("members", [])})[:3]
-    mix = [(f"/api/{q}", 200) for q in QUERIES] * 3
-    mix += [(f"/api/events/{h}", 200) for h in happenings]
-    mix += [(f"/api/articles/{a}", 200) for a in articles]
-    mix += [("/", 200), ("/static/app.js", 200), ("/api/stats", 200)]
-    return mix + HOSTILE
+def targets(port: int, total: int, seed: int = 11) -> list[tuple[str, int]]:
+    """``total`` requests as users make them: page loads (the same map points, timeline and stats every
+    time), filters they change (random countries, types, actors, month windows, circles, pages, words, so
+    most of these are queries not asked before), happenings and articles opened, and hostile requests."""
+    def fetch(path: str) -> object:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path)
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        return body
+
+    page = fetch("/api/events?limit=200&offset=1000")
+    happenings = [e["cluster_id"] for e in page["events"]]  # type: ignore[index]
+    articles = sorted({m["article_id"] for h in happenings[:40]
+                       for m in fetch(f"/api/events/{h}")["members"]})  # type: ignore[index]
+    stats = fetch("/api/stats")
+    countries = [c["country_code"] or c["country"] for c in stats.get("countries", [])][:40]  # type: ignore[union-attr]
+    types = [t["event_type"] for t in stats.get("types", [])]  # type: ignore[union-attr]
+    actors = ["Rebels", "Police", "Military", "Protesters", "Civilians", "Unidentified", "Militia"]
+    rng = random.Random(seed)
+
+    def random_filters() -> str:
+        parts: list[str] = []
+        if rng.random() < 0.5 and countries:
+            parts.append(f"country={quote(rng.choice(countries))}")
+        if rng.random() < 0.4 and types:
+            parts.append(f"type={quote(rng.choice(types))}")
+        if rng.random() < 0.2:
+            parts.append(f"actor={rng.choice(actors)}")
+        if rng.random() < 0.5:
+            month = rng.randint(1, 12)
+            parts.append(f"since=2021-{month:02d}-{rng.randint(1, 9):02d}&until=2021-{month:02d}-{rng.randint(20, 28)}")
+        if rng.random() < 0.2:
+            parts.append(f"near={rng.uniform(-40, 60):.2f},{rng.uniform(-100, 120):.2f},{rng.choice((50, 200, 800))}")
+        if rng.random() < 0.1:
+            parts.append(f"q=town%20{rng.randint(0, 99)}")
+        return "&".join(parts)
+
+    requests: list[tuple[str, int]] = []
+    for _ in range(total):
+        roll = rng.random()
+        if roll < 0.45:  # a page load, or a view shared by URL
+            requests.append((f"/api/{rng.choice(QUERIES)}", 200) if rng.random() < 0.8
+                            else (rng.choice(("/", "/static/app.js", "/static/app.css")), 200))
+        elif roll < 0.85:  # a filter changed: the page asks for the list, the points and the timeline
+            filters = random_filters()
+            route = rng.choice(("events", "points", "timeline"))
+            extra = f"&offset={100 * rng.randint(0, 5)}" if route == "events" else ""
+            requests.append((f"/api/{route}?{filters}{extra}".replace("?&", "?").rstrip("?"), 200))
+        elif roll < 0.95:  # a happening or an article opened
+            requests.append((f"/api/events/{rng.choice(happenings)}", 200) if rng.random() < 0.6
+                            else (f"/api/articles/{rng.choice(articles)}", 200))
+        else:
+            requests.append(rng.choice(HOSTILE))
+    return requests
 
 
 def load(port: int, mix: list[tuple[str, int]], rate: float, seconds: float, threads: int) -> dict[str, object]:
@@ -82,7 +123,7 @@ def load(port: int, mix: list[tuple[str, int]], rate: float, seconds: float, thr
                 with lock:
                     errors.append(f"{i}: not sent before the deadline")
                 continue
-            path, expected = mix[i % len(mix)]
+            path, expected = mix[i]
             sent = time.perf_counter()
             problem = None
             try:
@@ -140,8 +181,10 @@ def main() -> int:
         server = subprocess.Popen([str(Path(sys.executable).with_name("eventwire")), "serve", "--db", str(db),
                                    "--port", str(port)], stdout=subprocess.DEVNULL)
         try:
-            wait_up(f"http://127.0.0.1:{port}/api/stats")
-            result = load(port, targets(port), args.rate, args.seconds, args.threads)
+            wait_up(f"http://127.0.0.1:{port}/")
+            mix = targets(port, int(args.rate * args.seconds))
+            result = load(port, mix, args.rate, args.seconds, args.threads)
+            result["distinct_requests"] = len(set(mix))
         finally:
             server.terminate()
             server.wait(10)

@@ -153,13 +153,37 @@ def test_static_files_and_page_are_served(app: App) -> None:
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
 
 
-def test_errors_inside_a_handler_are_a_500_without_a_traceback(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_inside_a_handler_are_a_500_without_a_traceback(sample_store: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret detail at /home/x")
 
-    monkeypatch.setattr(app, "stats", broken)
-    body = get(app, "/api/stats", 500)
-    assert body["error"].startswith("internal error") and "secret" not in json.dumps(body)
+    fresh = App(sample_store)
+    try:
+        monkeypatch.setattr(fresh, "stats", broken)
+        body = get(fresh, "/api/stats", 500)
+        assert body["error"].startswith("internal error") and "secret" not in json.dumps(body)
+    finally:
+        fresh.close()
+
+
+def test_a_repeated_query_is_answered_from_the_cache_within_its_bound(
+        sample_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import eventwire.serve.app as app_module
+
+    fresh = App(sample_store)
+    try:
+        first = fresh.get("/api/events?limit=3&country=SY")
+        calls: list[object] = []
+        monkeypatch.setattr(fresh, "events", lambda *a, **k: calls.append(a) or {})
+        assert fresh.get("/api/events?country=SY&limit=3") == first and not calls  # same query, any order
+        assert get(fresh, "/api/events?country=SY&limit=4") == {} and len(calls) == 1  # another query is asked
+        monkeypatch.setattr(app_module, "CACHE_BYTES", 8 * len(first[2]))
+        for limit in range(5, 40):
+            fresh.get(f"/api/timeline?bin=day&since=2000-01-{limit % 28 + 1:02d}")
+        assert fresh._answer_bytes <= app_module.CACHE_BYTES
+    finally:
+        fresh.close()
 
 
 def test_only_get_and_head(app: App) -> None:

@@ -3,6 +3,9 @@
 Every handler validates its query parameters and answers JSON; a bad parameter is a 400 with a message,
 an unknown id a 404, and anything unexpected a 500 whose body names no code path (the traceback goes to
 the log, not the client). The store is opened once, read-only; each request uses its own cursor.
+While the server holds it, no process can write to the store (DuckDB's file lock), so an answer never goes
+stale: API answers are kept in a bounded cache (``CACHE_BYTES``) keyed by path and parameters, and a
+repeated query — every page load asks for the same map points, timeline and stats — costs no query.
 
 >>> app = App("eventwire.duckdb")  # doctest: +SKIP
 >>> status, headers, body = app.get("/api/events?country=SY&limit=5")  # doctest: +SKIP
@@ -15,6 +18,7 @@ import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +49,9 @@ _ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 _SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
                      ("Content-Security-Policy",
                       "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")]
+
+CACHE_BYTES = 64 * 2**20
+"""The most bytes of API answers kept for repeated queries (least recently used ones go first)."""
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -156,6 +163,8 @@ class App:
     def __init__(self, db: str | Path, *, actors: ActorTable | None = None) -> None:
         self.store = Store(db, read_only=True)
         self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], bytes] = OrderedDict()
+        self._answer_bytes = 0
         self._actors = actors
         self._outlines: bytes | None = None
         self._names_of = lru_cache(maxsize=256)(self._actor_names)
@@ -196,7 +205,7 @@ class App:
             except ValueError:
                 raise ApiError(400, "bad query string: at most 50 parameters") from None
             if path.startswith("/api/"):
-                return self._json(200, self._api(path[len("/api/"):], params))
+                return self._json(200, self._answer(path, params))
             if params and path not in ("/", "/index.html"):
                 raise ApiError(400, "static files take no parameters")
             return self._static(path)
@@ -206,8 +215,31 @@ class App:
             log.exception("EW402 request %s %s failed", method, path)
             return self._json(500, {"error": "internal error; the server log has the details", "status": 500})
 
+    def _answer(self, path: str, params: dict[str, list[str]]) -> bytes:
+        """The JSON body of an API request, from the cache when the same query was answered before."""
+        key = (path, tuple(sorted((k, tuple(v)) for k, v in params.items())))
+        with self._lock:
+            if (body := self._answers.get(key)) is not None:
+                self._answers.move_to_end(key)
+                return body
+        body = self._encode(self._api(path[len("/api/"):], params))
+        if len(body) <= CACHE_BYTES // 8:
+            with self._lock:
+                if key not in self._answers:
+                    self._answers[key] = body
+                    self._answer_bytes += len(body)
+                while self._answer_bytes > CACHE_BYTES:
+                    self._answer_bytes -= len(self._answers.popitem(last=False)[1])
+        return body
+
+    @staticmethod
+    def _encode(payload: Any) -> bytes:
+        if isinstance(payload, bytes):
+            return payload
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
+
     def _json(self, status: int, payload: Any) -> tuple[int, list[tuple[str, str]], bytes]:
-        body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode()
+        body = self._encode(payload)
         return status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body))),
                         ("Cache-Control", "no-store"), *_SECURITY_HEADERS], body
 
