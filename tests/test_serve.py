@@ -263,3 +263,30 @@ def test_hostile_requests_over_the_socket_get_a_4xx_and_no_internals(
     assert code == status, body[:200]
     assert b"Traceback" not in body and b"import " not in body and b"root:" not in body
     assert raw(served, b"GET /api/stats HTTP/1.0\r\n\r\n")[0] == 200  # and it goes on serving
+
+
+def test_the_server_lets_a_run_write_and_then_shows_what_it_wrote(sample_store: Path, tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_store, db)
+    fresh = App(db, idle_seconds=0.2)
+    try:
+        before = get(fresh, "/api/stats")["happenings"]
+        time.sleep(1.0)  # idle: the server has let go of the file
+        writer = subprocess.Popen(  # another process, as `eventwire run` is: it can open the file to write
+            [sys.executable, "-c", ("import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+             "sys.stdin.readline(); con.execute('DELETE FROM clusters WHERE cluster_id = "
+             "(SELECT min(cluster_id) FROM clusters)'); con.close(); print('done', flush=True)"), str(db)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert writer.stdout is not None and writer.stdin is not None
+        assert writer.stdout.readline().strip() == "open"
+        busy = get(fresh, "/api/stats", 503)  # while it writes: a clear 503, the page and outlines still served
+        assert "eventwire run" in busy["error"] and fresh.get("/")[0] == 200 and fresh.get("/api/outlines")[0] == 200
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+        assert writer.stdout.readline().strip() == "done" and writer.wait(30) == 0
+        assert get(fresh, "/api/stats")["happenings"] == before - 1  # the cached answer was dropped
+    finally:
+        fresh.close()

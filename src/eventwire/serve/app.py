@@ -3,9 +3,12 @@
 Every handler validates its query parameters and answers JSON; a bad parameter is a 400 with a message,
 an unknown id a 404, and anything unexpected a 500 whose body names no code path (the traceback goes to
 the log, not the client). The store is opened once, read-only; each request uses its own cursor.
-While the server holds it, no process can write to the store (DuckDB's file lock), so an answer never goes
-stale: API answers are kept in a bounded cache (``CACHE_BYTES``) keyed by path and parameters, and a
-repeated query — every page load asks for the same map points, timeline and stats — costs no query.
+The server holds the file only while requests use it and lets go after ``IDLE_SECONDS`` without one, so an
+``eventwire run`` can write to the store while the page stays open; while the run writes, the API answers
+503 (DuckDB lets no other process open the file), and when it has finished the page sees the new data.
+While the server holds the file nothing can change it, so API answers are kept in a bounded cache
+(``CACHE_BYTES``) keyed by path and parameters — every page load asks for the same map points, timeline
+and stats — and the cache is dropped when the file changed while the server had let it go.
 
 >>> app = App("eventwire.duckdb")  # doctest: +SKIP
 >>> status, headers, body = app.get("/api/events?country=SY&limit=5")  # doctest: +SKIP
@@ -18,8 +21,10 @@ import logging
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from eventwire.actors import ActorTable, load_actors, same_actor
+from eventwire.errors import StoreBusyError
 from eventwire.records import article_to_json
 from eventwire.store import Store, _filters
 
@@ -49,6 +55,9 @@ _ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 _SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
                      ("Content-Security-Policy",
                       "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'")]
+
+IDLE_SECONDS = 2.0
+"""Seconds without a request after which the server lets go of the store, so that a run can write to it."""
 
 CACHE_BYTES = 64 * 2**20
 """The most bytes of API answers kept for repeated queries (least recently used ones go first)."""
@@ -160,9 +169,21 @@ def _json_default(value: object) -> object:
 class App:
     """The WSGI application: ``App(db)`` is callable as ``app(environ, start_response)``."""
 
-    def __init__(self, db: str | Path, *, actors: ActorTable | None = None) -> None:
-        self.store = Store(db, read_only=True)
+    def __init__(self, db: str | Path, *, actors: ActorTable | None = None,
+                 idle_seconds: float = IDLE_SECONDS) -> None:
+        self.db = Path(db)
         self._lock = threading.Lock()
+        self._store: Store | None = None
+        try:
+            self._store = Store(db, read_only=True)  # fails now on a missing file or one that is not a store
+        except StoreBusyError:
+            log.warning("%s: an `eventwire run` is writing to it; the API answers 503 until it has finished", db)
+        self._stamp = self._file_stamp()
+        self._users = 0
+        self._last_used = time.monotonic()
+        self._idle_seconds = idle_seconds
+        self._stopped = threading.Event()
+        threading.Thread(target=self._close_when_idle, name="eventwire-serve-idle", daemon=True).start()
         self._answers: OrderedDict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], bytes] = OrderedDict()
         self._answer_bytes = 0
         self._actors = actors
@@ -171,7 +192,66 @@ class App:
         self._all_names: list[str] | None = None
 
     def close(self) -> None:
-        self.store.close()
+        self._stopped.set()
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    # --- the store, held only while requests use it ----------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The open store (opened again if the server had let it go)."""
+        with self._lock:
+            return self._open()
+
+    def _open(self) -> Store:
+        """Open the store if it is closed (the caller holds the lock). When the file changed while it was
+        closed — a run wrote to it — the cached answers and actor names are dropped."""
+        if self._store is None:
+            try:
+                self._store = Store(self.db, read_only=True, wait=0)
+            except StoreBusyError:
+                raise ApiError(503, "the store is busy: an `eventwire run` is writing to it; this page works "
+                                    "again when the run has finished") from None
+            if (stamp := self._file_stamp()) != self._stamp:
+                self._stamp = stamp
+                self._answers.clear()
+                self._answer_bytes = 0
+                self._all_names = None
+                self._names_of.cache_clear()
+        return self._store
+
+    @contextmanager
+    def _using(self) -> Iterator[Store]:
+        """The store, kept open while the request runs; a 503 while a run is writing to it."""
+        with self._lock:
+            store = self._open()
+            self._users += 1
+        try:
+            yield store
+        finally:
+            with self._lock:
+                self._users -= 1
+                self._last_used = time.monotonic()
+
+    def _close_when_idle(self) -> None:
+        """Let go of the file after ``idle_seconds`` without a request, so that an ``eventwire run`` can
+        write to it (DuckDB lets no process write while another has the file open)."""
+        while not self._stopped.wait(min(0.5, self._idle_seconds)):
+            with self._lock:
+                if (self._store is not None and not self._users
+                        and time.monotonic() - self._last_used >= self._idle_seconds):
+                    self._store.close()
+                    self._store = None
+
+    def _file_stamp(self) -> tuple[int, int]:
+        try:
+            status = self.db.stat()
+        except OSError:
+            return (0, 0)
+        return (status.st_mtime_ns, status.st_size)
 
     # --- WSGI ------------------------------------------------------------------------------------
 
@@ -217,20 +297,23 @@ class App:
 
     def _answer(self, path: str, params: dict[str, list[str]]) -> bytes:
         """The JSON body of an API request, from the cache when the same query was answered before."""
+        if path == "/api/outlines":  # the map's outlines come with eventwire, not from the store
+            return self._encode(self._api("outlines", params))
         key = (path, tuple(sorted((k, tuple(v)) for k, v in params.items())))
-        with self._lock:
-            if (body := self._answers.get(key)) is not None:
-                self._answers.move_to_end(key)
-                return body
-        body = self._encode(self._api(path[len("/api/"):], params))
-        if len(body) <= CACHE_BYTES // 8:
+        with self._using():
             with self._lock:
-                if key not in self._answers:
-                    self._answers[key] = body
-                    self._answer_bytes += len(body)
-                while self._answer_bytes > CACHE_BYTES:
-                    self._answer_bytes -= len(self._answers.popitem(last=False)[1])
-        return body
+                if (body := self._answers.get(key)) is not None:
+                    self._answers.move_to_end(key)
+                    return body
+            body = self._encode(self._api(path[len("/api/"):], params))
+            if len(body) <= CACHE_BYTES // 8:
+                with self._lock:
+                    if key not in self._answers:
+                        self._answers[key] = body
+                        self._answer_bytes += len(body)
+                    while self._answer_bytes > CACHE_BYTES:
+                        self._answer_bytes -= len(self._answers.popitem(last=False)[1])
+            return body
 
     @staticmethod
     def _encode(payload: Any) -> bytes:
@@ -287,11 +370,13 @@ class App:
 
     def _cursor(self) -> Any:
         with self._lock:
-            return self.store.con.cursor()
+            assert self._store is not None, "a handler runs inside _using()"
+            return self._store.con.cursor()
 
     def _actor_names(self, actor: str) -> tuple[str, ...]:
         if self._all_names is None:
-            self._all_names = self.store.actor_names()
+            assert self._store is not None, "a handler runs inside _using()"
+            self._all_names = self._store.actor_names()
         if self._actors is None:
             self._actors = load_actors()
         return tuple(name for name in self._all_names if same_actor(actor, name, self._actors))
@@ -398,7 +483,8 @@ class App:
     def article(self, article_id: str) -> dict[str, Any]:
         """One article's text and the evidence spans to highlight (character offsets into ``text``)."""
         with self._lock:
-            stored = self.store.article(article_id)
+            assert self._store is not None, "a handler runs inside _using()"
+            stored = self._store.article(article_id)
         if stored is None:
             raise ApiError(404, f"no article {article_id!r}")
         record = article_to_json(stored)
