@@ -272,3 +272,10 @@ def test_resolve_half_of_a_division_is_the_division(gazetteer: Gazetteer) -> Non
     """"Shan-South", "Bago-East": ACLED's halves of a state or region."""
     [shan] = resolved(gazetteer, "Troops moved through Pinlaung township, Shan-South state.", "Shan-South")
     assert shan is not None and (shan.country_code, shan.precision) == ("MM", 3)
+
+
+@pytest.mark.parametrize("text", ["An Ebola outbreak struck Yambuku, Zaire, in 1976.",
+                                  "An Ebola outbreak struck Yambuku, Zaïre, in 1976."])
+def test_resolve_a_former_country_name_is_the_country(gazetteer: Gazetteer, text: str) -> None:
+    [place] = resolved(gazetteer, text, "Zaïre" if "Zaïre" in text else "Zaire")
+    assert place is not None and place.country_code == "CD" and place.feature_code == "PCLI"

@@ -45,7 +45,7 @@ from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 """Bump when the schema or the way names are keyed changes: the file name changes with it."""
 
 SCHEMA = """
