@@ -39,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rapidfuzz.distance import Indel
+
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
 from eventwire.records import Place
 
@@ -62,6 +64,12 @@ SHADOWED_ADMIN_PENALTY = 2.0
 ADMIN_WORD_BONUS = 3.0
 ALIAS_PENALTY = 0.7
 FUZZY_PENALTY = 1.0
+NEAR_SPELLING = 0.85
+"""A spelling-variant match this similar to the written name (normalised Indel similarity) is a misspelling of
+it ("Mauritious", "Phillipines"; insertions and deletions, as rapidfuzz's ratio) and needs no backing from
+the article; names shorter than
+``NEAR_SPELLING_LENGTH`` never count as near spellings."""
+NEAR_SPELLING_LENGTH = 6
 ACRONYM_TOWN_POPULATION = 100_000
 FOREIGN_TOWN_POPULATION = 100_000
 """A town smaller than this is not the X of "X, Y" when it lies in another country than Y."""
@@ -431,7 +439,8 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
            admin1s: set[tuple[str | None, str | None]], towns_in: set[tuple[str | None, str | None]],
            chosen: Sequence[Candidate | None],
            centre: tuple[float, float] | None) -> float:
-    score = name.priors[candidate.id] - (FUZZY_PENALTY if candidate.fuzzy else 0.0)
+    score = name.priors[candidate.id] - (FUZZY_PENALTY * (0.5 if _near_spelling(name, candidate) else 1.0)
+                                         if candidate.fuzzy else 0.0)
     if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         score += ARTICLE_COUNTRY_BONUS
     if name.container is not None:
@@ -476,7 +485,17 @@ def _supported(name: _Name, candidate: Candidate, names: Sequence[_Name], countr
     """
     if candidate.country_code and countries[candidate.country_code] > name.own[candidate.country_code]:
         return True
+    if _near_spelling(name, candidate):
+        return True
     return _containment(name, candidate, names) > 0
+
+
+def _near_spelling(name: _Name, candidate: Candidate) -> bool:
+    """Whether a spelling-variant candidate is the written name with a letter or so wrong ("Mauritious"
+    for Mauritius; not "Mauritious" for the Emirates, which shares only its consonants)."""
+    key = candidate.key or name_key(candidate.name)
+    return (len(name.key) >= NEAR_SPELLING_LENGTH
+            and Indel.normalized_similarity(name.key, key) >= NEAR_SPELLING)
 
 
 def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
