@@ -298,3 +298,14 @@ def test_resolve_a_consonant_skeleton_alone_is_no_misspelling(gazetteer: Gazette
     # "Sumatra" shares its consonants with Sumter (US) but is not a misspelling of it
     [place] = resolved(gazetteer, "Protests spread across Sumatra on Friday.", "Sumatra")
     assert place is None or place.country_code == "ID"
+
+
+def test_resolve_a_demonym_inside_a_place_name_is_no_evidence_of_its_country(gazetteer: Gazetteer) -> None:
+    from eventwire.places.resolve import _article_countries, _names
+
+    text = "Cases rose on islands of the Indian Ocean and in Mayotte."
+    names = _names(gazetteer, mentions_of(text, "Indian Ocean", "Mayotte"), text)
+    countries, _named = _article_countries(gazetteer, names, text)
+    assert countries["IN"] == 0
+    text = "Indian troops moved towards the border."
+    assert _article_countries(gazetteer, _names(gazetteer, [], text), text)[0]["IN"] == 1

@@ -295,9 +295,14 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name],
         name.own = by_key.get(name.key, Counter())
     named = found.copy()
     seen: dict[str, list[str]] = {}
-    for word in _CAPITALIZED_WORD.findall(text):
+    inside = sorted((n.mention.start, n.mention.end) for n in names)
+    for match in _CAPITALIZED_WORD.finditer(text):
+        word = match.group()
         if not _DEMONYM_ENDING.search(word):
             continue
+        at = bisect.bisect_right(inside, (match.start(), len(text))) - 1
+        if at >= 0 and inside[at][0] <= match.start() < inside[at][1]:
+            continue  # part of a place's own name: "the Indian Ocean" names no Indian place
         demonym_codes = seen.get(word)
         if demonym_codes is None:
             demonym_codes = [country.code for country in gazetteer.demonym(word)]
