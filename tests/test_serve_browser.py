@@ -82,6 +82,12 @@ def test_page_map_filter_event_and_evidence(server: str, driver: Any, tmp_path: 
     assert painted > 20
     assert not driver.get_log("browser") or all(e["level"] != "SEVERE" for e in driver.get_log("browser"))
 
+    # Size by fatalities: a redraw, not a query; the legend says so and the URL keeps it.
+    Select(driver.find_element(By.ID, "f-size")).select_by_value("fatalities")
+    wait.until(lambda d: "size=fatalities" in d.current_url)
+    assert "fatalities" in driver.find_element(By.ID, "legend").text
+    assert int(driver.execute_script("return document.body.dataset.marks")) == marks
+
     # A filter: Syria only. The map and the list follow, and the URL keeps it.
     Select(driver.find_element(By.ID, "f-country")).select_by_value("SY")
     driver.find_element(By.ID, "f-apply").click()
@@ -110,6 +116,7 @@ def test_page_map_filter_event_and_evidence(server: str, driver: Any, tmp_path: 
     driver.get(url)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#detail mark.ev-trigger"))
     assert Select(driver.find_element(By.ID, "f-country")).first_selected_option.get_attribute("value") == "SY"
+    assert Select(driver.find_element(By.ID, "f-size")).first_selected_option.get_attribute("value") == "fatalities"
 
     shot = tmp_path / "serve.png"
     assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 10_000

@@ -7,7 +7,7 @@ const COLOURS = ["#d7263d", "#1b998b", "#f46036", "#2e294e", "#c5d86d", "#3a86ff
                  "#fb8500", "#6a994e", "#9c6644", "#5e548e"];
 const PAGE = 50;
 
-const state = { filters: {}, offset: 0, view: { x: 0, y: 0, k: 1 }, event: null };
+const state = { filters: {}, offset: 0, view: { x: 0, y: 0, k: 1 }, event: null, size: "sources" };
 const data = { outlines: null, points: null, timeline: null, stats: null };
 const el = (id) => document.getElementById(id);
 
@@ -28,6 +28,7 @@ function readHash() {
   if (view.length === 3 && view.every(Number.isFinite) && view[2] > 0) state.view = { x: view[0], y: view[1], k: view[2] };
   state.event = params.get("event");
   state.offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
+  state.size = params.get("size") === "fatalities" ? "fatalities" : "sources";
 }
 
 function writeHash() {
@@ -37,6 +38,7 @@ function writeHash() {
   const v = state.view;
   if (v.k !== 1 || v.x || v.y) params.set("view", [v.x.toFixed(1), v.y.toFixed(1), v.k.toFixed(3)].join(","));
   if (state.event) params.set("event", state.event);
+  if (state.size !== "sources") params.set("size", state.size);
   const hash = params.toString();
   if (location.hash.slice(1) !== hash) history.replaceState(null, "", hash ? "#" + hash : location.pathname);
 }
@@ -115,8 +117,8 @@ function drawMap() {
     if (x < -20 || y < -20 || x > map.w + 20 || y > map.h + 20) continue;
     const key = cell ? Math.floor(x / cell) + ":" + Math.floor(y / cell) : row[0];
     let g = groups.get(key);
-    if (!g) { g = { x: 0, y: 0, n: 0, sources: 0, types: new Map(), rows: [] }; groups.set(key, g); }
-    g.x += x; g.y += y; g.n += 1; g.sources += row[4] || 1;
+    if (!g) { g = { x: 0, y: 0, n: 0, sources: 0, fatalities: 0, types: new Map(), rows: [] }; groups.set(key, g); }
+    g.x += x; g.y += y; g.n += 1; g.sources += row[4] || 1; g.fatalities += row[5] || 0;
     g.types.set(row[3], (g.types.get(row[3]) || 0) + 1);
     g.rows.push(row);
   }
@@ -124,7 +126,9 @@ function drawMap() {
     const x = g.x / g.n, y = g.y / g.n;
     let type = 0, most = -1;
     for (const [t, n] of g.types) if (n > most) { most = n; type = t; }
-    const r = g.n > 1 ? Math.min(22, 6 + 3 * Math.sqrt(g.n)) : Math.min(14, 3.5 + 2.5 * Math.sqrt(g.sources));
+    const r = state.size === "fatalities"  // area grows with the dead (a group: all of its happenings' dead)
+      ? Math.min(g.n > 1 ? 26 : 20, (g.n > 1 ? 8 : 3) + 1.6 * Math.sqrt(g.fatalities))
+      : g.n > 1 ? Math.min(22, 6 + 3 * Math.sqrt(g.n)) : Math.min(14, 3.5 + 2.5 * Math.sqrt(g.sources));
     ctx.beginPath();
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.fillStyle = COLOURS[type % COLOURS.length] + (g.n > 1 ? "bb" : "dd");
@@ -154,7 +158,9 @@ function drawLegend() {
     sw.style.background = COLOURS[i % COLOURS.length];
     legend.append(sw, document.createTextNode(t || "untyped"));
   });
-  legend.append(make("div", "size: sources (single) or happenings (group); click a group to zoom"));
+  legend.append(make("div", state.size === "fatalities"
+    ? "size: fatalities reported (a group: all of its happenings'); click a group to zoom"
+    : "size: sources (single) or happenings (group); click a group to zoom"));
 }
 
 function zoomAt(factor, cx, cy) {
@@ -272,6 +278,7 @@ function setupTimeline() {
 
 function fillForm() {
   for (const key of FILTERS) el("f-" + key).value = state.filters[key] || "";
+  el("f-size").value = state.size;
 }
 
 function fillChoices() {
@@ -307,6 +314,10 @@ function setupForm() {
     refresh();
   });
   el("f-clear").addEventListener("click", () => { state.filters = {}; state.offset = 0; fillForm(); refresh(); });
+  el("f-size").addEventListener("change", () => {  // a view choice, not a filter: redraw, no new query
+    state.size = el("f-size").value === "fatalities" ? "fatalities" : "sources";
+    drawMap(); drawLegend(); writeHash();
+  });
   el("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); loadList(); });
   el("next").addEventListener("click", () => { state.offset += PAGE; loadList(); });
   window.addEventListener("hashchange", () => { readHash(); fillForm(); refresh(); });
