@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
+        if getattr(args, "command", None) == "serve":
+            print("stopped serving", file=sys.stderr)
+            return 0
         print("interrupted; what was stored is kept — run again to finish", file=sys.stderr)
         return 130
 
