@@ -80,9 +80,9 @@ def _article_record(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _filters(*, country: str | None, admin1: str | None, event_type: str | None, actor: str | None,
-             actor_names: Sequence[str] | None, since: str | None, until: str | None, fields: dict[str, str],
-             plover: bool = True) -> tuple[list[str], dict[str, Any]]:
+def filter_clauses(*, country: str | None, admin1: str | None, event_type: str | None, actor: str | None,
+                   actor_names: Sequence[str] | None, since: str | None, until: str | None,
+                   fields: dict[str, str], plover: bool = True) -> tuple[list[str], dict[str, Any]]:
     """The SQL conditions and parameters of the event filters over a table whose country, admin1 and
     actor names are the expressions in ``fields``."""
     where: list[str] = []
@@ -605,7 +605,7 @@ class Store:
         [{'article_id': '…', 'id': '…', 'event_type': 'Battles', …}]
         """
         columns = _SPAN_TABLES["events"]
-        where, params = _filters(
+        where, params = filter_clauses(
             country=country, admin1=admin1, event_type=event_type, actor=actor, actor_names=actor_names,
             since=since, until=until,
             fields={"country": "json_extract_string(location, '$.country')",
@@ -637,7 +637,7 @@ class Store:
                  limit: int | None = None) -> list[dict[str, Any]]:
         """The clusters (one per happening; see :mod:`eventwire.fusion`) that pass every filter, with the
         filters of :meth:`events` applied to each cluster's best-supported values; by date, then id."""
-        where, params = _filters(
+        where, params = filter_clauses(
             country=country, admin1=admin1, event_type=event_type, actor=actor, actor_names=actor_names,
             since=since, until=until, fields={"country": "country", "country_code": "country_code",
                                               "admin1": "admin1", "actor1": "actor1", "actor2": "actor2"},

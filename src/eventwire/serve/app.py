@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 from eventwire.actors import ActorTable, load_actors, same_actor
 from eventwire.errors import StoreBusyError
 from eventwire.records import article_to_json
-from eventwire.store import Store, _filters
+from eventwire.store import Store, filter_clauses
 
 __all__ = ["ApiError", "App", "Filters", "parse_filters"]
 
@@ -384,10 +384,11 @@ class App:
     def _where(self, f: Filters) -> tuple[str, dict[str, Any]]:
         with self._lock:
             names = list(self._names_of(f.actor)) if f.actor else None
-        where, params = _filters(country=f.country, admin1=f.admin1, event_type=f.type, actor=f.actor,
-                                 actor_names=names, since=f.since, until=f.until,
-                                 fields={"country": "country", "country_code": "country_code", "admin1": "admin1",
-                                         "actor1": "actor1", "actor2": "actor2"}, plover=False)
+        where, params = filter_clauses(
+            country=f.country, admin1=f.admin1, event_type=f.type, actor=f.actor, actor_names=names,
+            since=f.since, until=f.until, plover=False,
+            fields={"country": "country", "country_code": "country_code", "admin1": "admin1", "actor1": "actor1",
+                    "actor2": "actor2"})
         if f.near is not None:
             where.append("lat IS NOT NULL AND 2 * 6371.0088 * asin(sqrt(power(sin(radians(lat - $nlat) / 2), 2) "
                          "+ cos(radians($nlat)) * cos(radians(lat)) * power(sin(radians(lon - $nlon) / 2), 2))) "
