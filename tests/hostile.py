@@ -169,4 +169,23 @@ def write_corpus(folder: Path, *, huge_chars: int = 50_000_000, many_sentences: 
     (folder / "cut.warc.gz").write_bytes(cut[: len(cut) - 40])
     expected.stored.add(path("cut.warc.gz") + "#record1")
     expected.reported[path("cut.warc.gz")] = "EW104"
+    _parquet(folder / "rows.parquet", "SELECT * FROM (VALUES ('p1', ?), ('p2', NULL), ('p3', ?)) AS t(id, text)",
+             [GOOD_TEXT.replace("teachers", "welders"), GOOD_TEXT.replace("teachers", "tailors")])
+    rows_file = path("rows.parquet")
+    expected.stored |= {f"{rows_file}:1", f"{rows_file}:3"}
+    expected.reported[f"{rows_file}:2"] = "EW104"  # a row without text
+    whole = _parquet(folder / "whole.parquet", "SELECT 'w1' AS id, ? AS text", [GOOD_TEXT]).read_bytes()
+    (folder / "whole.parquet").unlink()
+    (folder / "cut.parquet").write_bytes(whole[: len(whole) // 2])  # a download that stopped halfway
+    expected.reported[path("cut.parquet")] = "EW104"
+    (folder / "fake.parquet").write_text(GOOD_TEXT, encoding="utf-8")  # text behind a Parquet name
+    expected.reported[path("fake.parquet")] = "EW104"
     return expected
+
+
+def _parquet(target: Path, select: str, params: list[str]) -> Path:
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet)", params)
+    return target
