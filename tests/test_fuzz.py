@@ -80,6 +80,34 @@ def test_jsonl_reader_never_raises(lines: list[bytes], name: str) -> None:
             assert item.where.startswith(name) and item.code.startswith("EW")
 
 
+def _valid_parquet() -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as folder, duckdb.connect() as con:
+        target = Path(folder) / "x.parquet"
+        con.execute(f"COPY (SELECT 'a' AS id, 'Rain in Paris on Monday.' AS text, 3 AS n) TO '{target}' "
+                    "(FORMAT parquet)")
+        return target.read_bytes()
+
+
+_PARQUET = _valid_parquet()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, len(_PARQUET)), st.integers(0, len(_PARQUET) - 1), st.binary(min_size=1, max_size=16))
+def test_parquet_reader_never_raises(cut: int, at: int, noise: bytes) -> None:
+    """A Parquet file cut short or with bytes overwritten is a problem naming it, never an exception."""
+    data = bytearray(_PARQUET[:cut] if cut >= 4 else _PARQUET)
+    data[at:at + len(noise)] = noise if at >= 4 else b""
+    for item in read_bytes(bytes(data), name="rows.parquet", max_chars=2_000):
+        assert isinstance(item, Document | Problem)
+        if isinstance(item, Problem):
+            assert item.where.startswith("rows.parquet") and item.code.startswith("EW")
+
+
 @pytest.mark.model
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_news)
