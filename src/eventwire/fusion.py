@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DAY_WINDOW", "FIELDS", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary", "Member", "cluster",
            "compatible", "fuse"]
 
-RULES_VERSION = "9"
+RULES_VERSION = "10x"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -214,12 +214,16 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     if _same_toll(a, b):
         return _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same) or (
             a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same))
+    pinned = coarser_place == 1 and a.event_type in _VIOLENCE
     for first, second in ((a.actor1, a.actor2), (a.actor2, a.actor1)) if a.event_type == BATTLES else \
             ((a.actor1, a.actor2),):
-        if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (
+        if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (pinned or
                 _corroborates(first, b.actor1, same) or _corroborates(second, b.actor2, same)):
             return True
     return False
+
+
+_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 
 
 _TOLL_OF_A_WAR = 1000
