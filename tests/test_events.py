@@ -513,15 +513,15 @@ def test_event_places_keeps_a_place_that_names_a_council_but_not_a_newspaper(nlp
 @pytest.mark.model
 @pytest.mark.parametrize(("text", "trigger", "time", "value", "pinned"), [
     # the day of an attack named in a side clause does not date the raids of the main clause
-    ("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
-     "convoy took place on 4 March.", "raids", "4 March", "2021-03-04", False),
-    ("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
-     "convoy took place on 4 March.", "attack", "4 March", "2021-03-04", True),
+    (("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
+     "convoy took place on 4 March."), "raids", "4 March", "2021-03-04", False),
+    (("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
+     "convoy took place on 4 March."), "attack", "4 March", "2021-03-04", True),
     # "the attack came as …": the time of the clause that gives the context is not the attack's
-    ("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
-     "hill village.", "ambush", "earlier this week", "2021-W10", False),
-    ("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
-     "hill village.", "shot", "earlier this week", "2021-W10", True),
+    (("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
+     "hill village."), "ambush", "earlier this week", "2021-W10", False),
+    (("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
+     "hill village."), "shot", "earlier this week", "2021-W10", True),
     # the day of the sentence's own verb dates a noun trigger under it
     ("Nine guards were killed on Tuesday in a bomb attack on the port.", "attack", "Tuesday", "2021-03-09", True),
     ("Officials said on Tuesday that gunmen attacked the port.", "attacked", "Tuesday", "2021-03-09", True),
@@ -537,3 +537,17 @@ def test_event_date_comes_from_the_triggers_own_clause(nlp: Language, text: str,
     found = event_date([ref], 0, len(text), start, "2021-03-12", text, head.root)
     assert found.pinned is pinned, (trigger, found)
     assert (found.date != "2021-03-12") is pinned
+    if not pinned:  # another clause's time does not make this trigger's date vague either
+        assert found.precision == 2
+
+
+@pytest.mark.model
+def test_event_date_a_duration_that_measures_a_thing_is_no_vague_time(nlp: Language) -> None:
+    text = "A 72-hour truce has not stopped the air strikes on the port."
+    doc = nlp(text)
+    truce = _time(text, "72-hour", "PT72H", "duration")
+    start = text.index("strikes")
+    head = doc.char_span(start, start + len("strikes"))
+    assert head is not None
+    assert event_date([truce], 0, len(text), start, "2021-03-12", text, head.root).precision == 2  # the week
+    assert event_date([truce], 0, len(text), start, "2021-03-12", text).precision == 3  # read alone: vague

@@ -13,10 +13,15 @@ Two events (of different articles) report the same happening when all of these h
   both give the same death toll — reports of one event disagree by a day, but the daily shelling of one
   city must not chain into one happening). A week or a month is too vague to name a happening, and is
   what background sentences ("since April", "warplanes regularly bomb …") get;
-* **corroboration** — type, place and day are not enough (a city sees several attacks a day, and
-  background sentences mention the same city and type): the two reports also give the same death toll
-  (under 1,000: a higher one is a war's total), or name the same particular actor — not one left unknown, nor ACLED's defaults (Civilians,
-  Protesters, Rioters, Unidentified Armed Group), which any two events of a type share.
+* **corroboration** — where type, place and day are not enough, the two reports also give the same
+  death toll (under 1,000: a higher one is a war's total), or name the same particular actor — not one
+  left unknown, nor ACLED's defaults (Civilians, Protesters, Rioters, Unidentified Armed Group), which
+  any two events of a type share. They are enough for political violence (battles, explosions/remote
+  violence, violence against civilians) that both reports place in one town (geo_precision 1, within
+  25 km) on one day their own sentences pin: that is what a report of a happening gives, and the events
+  stage keeps the days of side clauses and the background ("strikes have continued") out of it. A place
+  only "near" a town (precision 2), a day apart, or a strategic development, protest or riot (a city
+  sees several a day, and they are vaguer) still needs corroboration.
 
 An event without a date or a located place is never merged.
 
@@ -53,10 +58,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DAY_WINDOW", "FIELDS", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary", "Member", "cluster",
-           "compatible", "fuse"]
+__all__ = ["DAY_WINDOW", "FIELDS", "POLITICAL_VIOLENCE", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary",
+           "Member", "cluster", "compatible", "fuse"]
 
-RULES_VERSION = "10x"
+RULES_VERSION = "10"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -64,6 +69,8 @@ DAY_WINDOW = 1
 """The most days two reports of one happening may date it apart: one, and only when they give the same
 death toll (only events pinned to a day merge at all)."""
 BATTLES = "Battles"
+POLITICAL_VIOLENCE = frozenset({BATTLES, "Explosions/Remote violence", "Violence against civilians"})
+"""ACLED's event types of political violence: reported in one town on one day, one happening."""
 FIELDS: tuple[str, ...] = ("event_type", "sub_event_type", "actor1", "actor2", "date", "location", "fatalities")
 """The fields a cluster reports with their support (and disagreements)."""
 
@@ -214,7 +221,8 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     if _same_toll(a, b):
         return _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same) or (
             a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same))
-    pinned = coarser_place == 1 and a.event_type in _VIOLENCE
+    # one town, one day, one kind of violence: enough (the day pinned by both reports, see above)
+    pinned = coarser_place == 1 and day_a == day_b and a.event_type in POLITICAL_VIOLENCE
     for first, second in ((a.actor1, a.actor2), (a.actor2, a.actor1)) if a.event_type == BATTLES else \
             ((a.actor1, a.actor2),):
         if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (pinned or
@@ -222,8 +230,6 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
             return True
     return False
 
-
-_VIOLENCE = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 
 
 _TOLL_OF_A_WAR = 1000

@@ -119,6 +119,16 @@ def in_own_clause(ref: TimeRef, head: Token) -> bool:
     return verb is None or verb.i == head.i or any(above.i == verb.i for above in head.ancestors)
 
 
+def _measures_a_thing(ref: TimeRef, head: Token) -> bool:
+    """A duration that says how long a thing lasts ("a *48-hour* ceasefire", "a *two-day* offensive"): a
+    modifier of a noun, not a time of the event."""
+    if ref.precision != "duration":
+        return False
+    span = head.doc.char_span(ref.start, ref.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("compound", "amod", "nmod", "nummod") \
+        and span.root.head.pos_ in ("NOUN", "PROPN")
+
+
 def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
                published: str | None, text: str = "", head: Token | None = None) -> EventDate:
     """The date and time_precision of an event whose sentence spans ``start:end``.
@@ -132,7 +142,7 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
         text: the article text; a date right after "since", "until", "before" or "from" bounds a period
             ("359 civilians killed since Sept. 19") and is not taken as the event's day.
         head: the trigger's token in the parse; when given, only the times of its own clause date it
-            (:func:`in_own_clause`).
+            (:func:`in_own_clause`), and a duration that measures a thing ("a 48-hour truce") is no time.
 
     >>> sat = TimeRef(text="Saturday", start=20, end=28, value="2019-03-23", precision="day")
     >>> event_date([sat], 0, 40, 10, "2019-03-24")
@@ -146,11 +156,11 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
     for ref in times:
         if ref.start < start or ref.end > end:
             continue
+        if head is not None and (not in_own_clause(ref, head) or _measures_a_thing(ref, head)):
+            continue  # another clause's time, even a vague one, says nothing of this trigger's
         found = _calendar(ref)
         if found is None or (text and _bounds_a_period(text, ref)):
             vague = vague or ref.precision != "set"
-            continue
-        if head is not None and not in_own_clause(ref, head):
             continue
         day, precision = found
         if article_day is not None and day > article_day and precision == DAY:
