@@ -67,6 +67,8 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert not compatible(BASE, other(geo_precision=3), same)  # a region or a country alone names nothing
     # political violence in one town on one day its reports pin: one happening, nothing else needed
     assert compatible(BASE, other(fatalities=None, actor1=None, actor2=None), same)
+    # ... the same town, not a village 10 km outside it
+    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2=None, location="Hajin", lat=34.5), same)
     assert compatible(BASE, other(fatalities=3, actor1=None, actor2=None), same)  # tolls disagree: listed
     # ... but only "near" a town, a day apart, or a vaguer type: a toll or a particular actor must agree
     near = {"fatalities": None, "actor1": None, "actor2": None, "lat": 34.6, "geo_precision": 2}
@@ -79,6 +81,15 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
                                          actor1="Protesters (Syria)", actor2=None, fatalities=None), same)
     assert compatible(BASE, other(fatalities=None, actor2=None), same)  # the SDF in both
     assert compatible(BASE, other(actor1=None, actor2=None), same)  # 12 dead in both
+    # a report whose sentence gives no day stands for its article's day: only that day's report of the
+    # same sub-type and the same toll is its happening
+    undated = {"time_precision": 2, "actor1": None, "actor2": None}
+    assert compatible(BASE, other(**undated), same)
+    assert not compatible(BASE, other(**undated, fatalities=None), same)
+    assert not compatible(BASE, other(**undated, fatalities=13), same)
+    assert not compatible(BASE, other(**undated, sub_event_type=None), same)
+    assert not compatible(BASE, other(**undated, date="2019-03-19"), same)
+    assert not compatible(BASE, other(**{**undated, "time_precision": 3}), same)  # a month
     assert not compatible(BASE, other(country_code="IQ"), same)
     assert not compatible(BASE, other(article_id="a1"), same)  # two events of one article stay two
     assert not compatible(BASE, other(date=None), same)
