@@ -218,6 +218,24 @@ def test_assemble_an_undated_mention_stands_for_the_articles_week(nlp: Language)
 
 
 @pytest.mark.model
+def test_assemble_a_toll_in_a_sentence_reporting_its_own_event_is_not_lent(nlp: Language) -> None:
+    text = "Jets struck a market in the old town on Monday. Jets also struck a village on Friday, killing 15 civilians."
+    doc = nlp(text)
+    times = [_time(text, "Monday", "2021-06-07", "day"), _time(text, "Friday", "2021-06-04", "day")]
+    air = "Explosions/Remote violence", "Air/drone strike"
+    coded = [_coded(doc, "struck", *air), _coded(doc, "struck", *air, occurrence=1)]
+    events = assemble(doc, [(s, [c]) for s, c in coded], times=times, amounts=quantify(doc), published="2021-06-08")
+    assert [(e.date, e.fatalities) for e in events] == [("2021-06-07", None), ("2021-06-04", 15)]
+    # a sentence that only tells the toll still gives it
+    text = "Jets struck a market in the old town on Monday. Fifteen civilians were killed."
+    doc = nlp(text)
+    sent, strike = _coded(doc, "struck", *air)
+    (event,) = assemble(doc, [(sent, [strike])], times=[_time(text, "Monday", "2021-06-07", "day")],
+                        amounts=quantify(doc), published="2021-06-08")
+    assert event.fatalities == 15
+
+
+@pytest.mark.model
 def test_assemble_keeps_events_on_different_days_apart(nlp: Language) -> None:
     text = "Rebels shelled Idlib on 3 May 2022. Rebels shelled Idlib again on 9 May 2022."
     doc = nlp(text)

@@ -559,20 +559,22 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
             if item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS)
     position = {s.start_char: i for i, s in enumerate(sentences)}
 
-    def following(sent: Span, event_type: str | None) -> list[Span]:
-        """The next two sentences, up to one reporting an event of another type."""
+    def following(sent: Span) -> list[Span]:
+        """The next two sentences, up to one that reports an event of its own: its toll is that event's
+        (which merges with this one when it is the same happening), not this one's ("the strikes on
+        the market … Regime air strikes killed 15 in another town on Friday")."""
         index = position.get(sent.start_char)
         if index is None:
             return []
         kept: list[Span] = []
         for later in sentences[index + 1:index + 1 + _FOLLOWING]:
-            if reported.get(later.start_char, set()) - {event_type}:
+            if reported.get(later.start_char):
                 break
             kept.append(later)
         return kept
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
-                         published=published, following=following(sent, item.event_type), text=text,
+                         published=published, following=following(sent), text=text,
                          persons=persons, article_country=article_country)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]
