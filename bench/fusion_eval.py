@@ -39,6 +39,7 @@ def _members(store: Store) -> list[dict[str, Any]]:
     rows = store.con.execute("""
         SELECT c.cluster_id, f.article_id, f.event_id, f.publisher, f.published, f.event_type, f.sub_event_type,
                f.actor1, f.actor2, f.date, f.location, f.lat, f.lon, f.fatalities,
+               json_extract_string(e.trigger, '$.text') AS trigger,
                substr(a.text, CAST(json_extract(e.sentence, '$.start') AS INTEGER) + 1,
                       CAST(json_extract(e.sentence, '$.end') AS INTEGER)
                       - CAST(json_extract(e.sentence, '$.start') AS INTEGER)) AS sentence
@@ -47,15 +48,16 @@ def _members(store: Store) -> list[dict[str, Any]]:
         JOIN events e ON e.article_id = f.article_id AND e.id = f.event_id
         JOIN articles a ON a.id = f.article_id""").fetchall()
     names = ("cluster_id", "article_id", "event_id", "publisher", "published", "event_type", "sub_event_type",
-             "actor1", "actor2", "date", "location", "lat", "lon", "fatalities", "sentence")
+             "actor1", "actor2", "date", "location", "lat", "lon", "fatalities", "trigger", "sentence")
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _line(member: dict[str, Any], labels: dict[str, str]) -> str:
     sentence = " ".join((member["sentence"] or "").split())[:300]
-    return (f"- {member['publisher']} {member['published']} [FA-KES place: {labels.get(member['article_id'], '?')}] "
-            f"{member['sub_event_type'] or member['event_type']} | {member['actor1']} > {member['actor2']} | "
-            f"{member['date']} | {member['location']} | dead {member['fatalities']}\n  > {sentence}")
+    return (f"- {member['publisher']} {member['published']} {member['article_id']} "
+            f"[FA-KES place: {labels.get(member['article_id'], '?')}] "
+            f"{member['sub_event_type'] or member['event_type']} ({member['trigger']}) | {member['actor1']} > "
+            f"{member['actor2']} | {member['date']} | {member['location']} | dead {member['fatalities']}\n  > {sentence}")
 
 
 def _look_alikes(members: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:

@@ -202,6 +202,40 @@ def test_assemble_merges_mentions_of_one_event(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_assemble_an_undated_mention_stands_for_the_articles_week(nlp: Language) -> None:
+    text = ("A car bomb hit a convoy of buses near the port on Saturday. "
+            "The blast struck a crowded market in the old town.")
+    doc = nlp(text)
+    times = [_time(text, "Saturday", "2021-06-05", "day")]
+    bomb = "Explosions/Remote violence", "Remote explosive/landmine/IED"
+    coded = [_coded(doc, "bomb", *bomb), _coded(doc, "blast", *bomb)]
+    # reported the next Wednesday: the undated blast is this week's, not Saturday's bomb
+    later = assemble(doc, [(s, [c]) for s, c in coded], times=times, published="2021-06-09")
+    assert [(e.date, e.time_precision) for e in later] == [("2021-06-05", 1), ("2021-06-09", 2)]
+    # reported on Sunday: nothing tells them apart, one event with both sentences
+    (same,) = assemble(doc, [(s, [c]) for s, c in coded], times=times, published="2021-06-06")
+    assert (same.date, same.time_precision, len(same.evidence)) == ("2021-06-05", 1, 2)
+
+
+@pytest.mark.model
+def test_assemble_a_toll_in_a_sentence_reporting_its_own_event_is_not_lent(nlp: Language) -> None:
+    text = "Jets struck a market in the old town on Monday. Jets also struck a village on Friday, killing 15 civilians."
+    doc = nlp(text)
+    times = [_time(text, "Monday", "2021-06-07", "day"), _time(text, "Friday", "2021-06-04", "day")]
+    air = "Explosions/Remote violence", "Air/drone strike"
+    coded = [_coded(doc, "struck", *air), _coded(doc, "struck", *air, occurrence=1)]
+    events = assemble(doc, [(s, [c]) for s, c in coded], times=times, amounts=quantify(doc), published="2021-06-08")
+    assert [(e.date, e.fatalities) for e in events] == [("2021-06-07", None), ("2021-06-04", 15)]
+    # a sentence that only tells the toll still gives it
+    text = "Jets struck a market in the old town on Monday. Fifteen civilians were killed."
+    doc = nlp(text)
+    sent, strike = _coded(doc, "struck", *air)
+    (event,) = assemble(doc, [(sent, [strike])], times=[_time(text, "Monday", "2021-06-07", "day")],
+                        amounts=quantify(doc), published="2021-06-08")
+    assert event.fatalities == 15
+
+
+@pytest.mark.model
 def test_assemble_keeps_events_on_different_days_apart(nlp: Language) -> None:
     text = "Rebels shelled Idlib on 3 May 2022. Rebels shelled Idlib again on 9 May 2022."
     doc = nlp(text)
@@ -492,3 +526,46 @@ def test_event_places_keeps_a_place_that_names_a_council_but_not_a_newspaper(nlp
     ulsan = _place(text, "Ulsan", lat=35.54, lon=129.31, country="South Korea", code="KR")
     new_york = _place(text, "New York", lat=40.71, lon=-74.0, country="United States", code="US", geonameid=2)
     assert event_places(doc, [ulsan, new_york], []) == [ulsan]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "trigger", "time", "value", "pinned"), [
+    # the day of an attack named in a side clause does not date the raids of the main clause
+    (("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
+     "convoy took place on 4 March."), "raids", "4 March", "2021-03-04", False),
+    (("Monitors said air raids have hit several villages including Kafr Dara where a deadly attack on a fuel "
+     "convoy took place on 4 March."), "attack", "4 March", "2021-03-04", True),
+    # "the attack came as …": the time of the clause that gives the context is not the attack's
+    (("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
+     "hill village."), "ambush", "earlier this week", "2021-W10", False),
+    (("The ambush came as monitors reported that soldiers had shot nine prisoners earlier this week in a "
+     "hill village."), "shot", "earlier this week", "2021-W10", True),
+    # the day of the sentence's own verb dates a noun trigger under it
+    ("Nine guards were killed on Tuesday in a bomb attack on the port.", "attack", "Tuesday", "2021-03-09", True),
+    ("Officials said on Tuesday that gunmen attacked the port.", "attacked", "Tuesday", "2021-03-09", True),
+])
+def test_event_date_comes_from_the_triggers_own_clause(nlp: Language, text: str, trigger: str, time: str,
+                                                       value: str, pinned: bool) -> None:
+    doc = nlp(text)
+    precision = "week" if "W" in value else "day"
+    ref = _time(text, time, value, precision)
+    start = text.index(trigger)
+    head = doc.char_span(start, start + len(trigger))
+    assert head is not None
+    found = event_date([ref], 0, len(text), start, "2021-03-12", text, head.root)
+    assert found.pinned is pinned, (trigger, found)
+    assert (found.date != "2021-03-12") is pinned
+    if not pinned:  # another clause's time does not make this trigger's date vague either
+        assert found.precision == 2
+
+
+@pytest.mark.model
+def test_event_date_a_duration_that_measures_a_thing_is_no_vague_time(nlp: Language) -> None:
+    text = "A 72-hour truce has not stopped the air strikes on the port."
+    doc = nlp(text)
+    truce = _time(text, "72-hour", "PT72H", "duration")
+    start = text.index("strikes")
+    head = doc.char_span(start, start + len("strikes"))
+    assert head is not None
+    assert event_date([truce], 0, len(text), start, "2021-03-12", text, head.root).precision == 2  # the week
+    assert event_date([truce], 0, len(text), start, "2021-03-12", text).precision == 3  # read alone: vague

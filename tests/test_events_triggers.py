@@ -128,6 +128,10 @@ def test_code_sentence_no_acled_event(nlp: Language, text: str) -> None:
     ("More than 300 drone strikes since June have killed dozens of fighters.", "aggregate"),
     ("Rebels have seized eleven villages over the past three weeks.", "aggregate"),
     ("So far this year 40 soldiers have been killed in the province.", "aggregate"),
+    # a gerund as the subject of an ongoing verb: commentary, not one happening
+    ("Shelling has continued in the old town since Friday.", "habitual"),
+    # a participle describing a place: the state it is in ("the besieged quarter"), not a happening
+    ("Thousands of families remain trapped in the besieged quarters of the old town.", "habitual"),
 ])
 def test_code_sentence_habit_or_total_is_no_event(nlp: Language, text: str, how: str) -> None:
     from eventwire.events.modality import mood

@@ -53,7 +53,10 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert not compatible(BASE, other(date="2019-03-19", fatalities=None), same)  # or the next day's shelling
     assert not compatible(BASE, other(date="2019-03-21"), same)
     war_total = replace(BASE, actor1=None, actor2=None, fatalities=300000)
-    assert not compatible(war_total, other(actor1=None, actor2=None, fatalities=300000), same)  # a war's toll
+    assert not compatible(war_total, other(actor1=None, actor2=None, fatalities=300000, date="2019-03-19"),
+                          same)  # a war's toll is no toll: it does not let two reports a day apart merge
+    assert not compatible(replace(war_total, geo_precision=2), other(actor1=None, actor2=None, fatalities=300000),
+                          same)  # nor corroborate a place "near" a town
     assert not compatible(BASE, other(date="2019-03-24", time_precision=2), same)  # "last week": too vague
     assert not compatible(BASE, other(date="2019-03-24", time_precision=2, geo_precision=2), same)
     assert not compatible(BASE, other(date="2019-03-24", time_precision=2, location="Hajin"), same)
@@ -62,11 +65,31 @@ def test_compatible_needs_type_actors_place_and_date_to_agree() -> None:
     assert not compatible(BASE, other(lat=35.0), same)  # 60 km off for two towns
     assert compatible(BASE, other(lat=34.8, geo_precision=2), same)  # ... but one only says "near Baghuz"
     assert not compatible(BASE, other(geo_precision=3), same)  # a region or a country alone names nothing
-    # type, place and day alone do not make one happening: a toll or a particular actor must agree
-    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2=None), same)
-    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2="Civilians (Syria)"), same)
+    # political violence in one town on one day its reports pin: one happening, nothing else needed
+    assert compatible(BASE, other(fatalities=None, actor1=None, actor2=None), same)
+    # ... the same town, not a village 10 km outside it
+    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2=None, location="Hajin", lat=34.5), same)
+    assert compatible(BASE, other(fatalities=3, actor1=None, actor2=None), same)  # tolls disagree: listed
+    # ... but only "near" a town, a day apart, or a vaguer type: a toll or a particular actor must agree
+    near = {"fatalities": None, "actor1": None, "actor2": None, "lat": 34.6, "geo_precision": 2}
+    assert not compatible(BASE, other(**near), same)  # type: ignore[arg-type]
+    assert compatible(BASE, other(**{**near, "actor1": "SDF"}), same)  # type: ignore[arg-type]
+    assert not compatible(BASE, other(fatalities=None, actor1=None, actor2=None, date="2019-03-19"), same)
+    protest = replace(BASE, event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (Syria)",
+                      actor2=None, fatalities=None)
+    assert not compatible(protest, other(event_type="Protests", sub_event_type="Peaceful protest",
+                                         actor1="Protesters (Syria)", actor2=None, fatalities=None), same)
     assert compatible(BASE, other(fatalities=None, actor2=None), same)  # the SDF in both
     assert compatible(BASE, other(actor1=None, actor2=None), same)  # 12 dead in both
+    # a report whose sentence gives no day stands for its article's day: only that day's report of the
+    # same sub-type and the same toll is its happening
+    undated = {"time_precision": 2, "actor1": None, "actor2": None}
+    assert compatible(BASE, other(**undated), same)
+    assert not compatible(BASE, other(**undated, fatalities=None), same)
+    assert not compatible(BASE, other(**undated, fatalities=13), same)
+    assert not compatible(BASE, other(**undated, sub_event_type=None), same)
+    assert not compatible(BASE, other(**undated, date="2019-03-19"), same)
+    assert not compatible(BASE, other(**{**undated, "time_precision": 3}), same)  # a month
     assert not compatible(BASE, other(country_code="IQ"), same)
     assert not compatible(BASE, other(article_id="a1"), same)  # two events of one article stay two
     assert not compatible(BASE, other(date=None), same)

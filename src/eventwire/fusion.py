@@ -11,12 +11,20 @@ Two events (of different articles) report the same happening when all of these h
   does not name a happening;
 * **date** — the same day, pinned by both reports' own sentences (time_precision 1; a day apart when
   both give the same death toll — reports of one event disagree by a day, but the daily shelling of one
-  city must not chain into one happening). A week or a month is too vague to name a happening, and is
-  what background sentences ("since April", "warplanes regularly bomb …") get;
-* **corroboration** — type, place and day are not enough (a city sees several attacks a day, and
-  background sentences mention the same city and type): the two reports also give the same death toll
-  (under 1,000: a higher one is a war's total), or name the same particular actor — not one left unknown, nor ACLED's defaults (Civilians,
-  Protesters, Rioters, Unidentified Armed Group), which any two events of a type share.
+  city must not chain into one happening). A report whose sentence gives no day stands for its
+  article's day (time_precision 2): it joins a report of that same day only when both give the same
+  sub-event type and the same death toll ("a bomb killed 16 in Hasakeh", reported that day). A month is
+  too vague to name a happening, and is what background sentences ("since April", "in recent weeks") get;
+* **corroboration** — where type, place and day are not enough, the two reports also give the same
+  death toll (under 1,000: a higher one is a war's total), or name the same particular actor — not one
+  left unknown, nor ACLED's defaults (Civilians, Protesters, Rioters, Unidentified Armed Group), which
+  any two events of a type share. They are enough for political violence (battles, explosions/remote
+  violence, violence against civilians) that both reports place in the same named town (geo_precision
+  1) on one day their own sentences pin: that is what a report of a happening gives, and the events
+  stage keeps the days of side clauses and the background ("strikes have continued") out of it. Two
+  towns a few km apart (a city and a village outside it), a place only "near" a town (precision 2), a
+  day apart, a day the sentence does not give, or a strategic development, protest or riot (a city
+  sees several a day, and they are vaguer) still need corroboration.
 
 An event without a date or a located place is never merged.
 
@@ -53,10 +61,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DAY_WINDOW", "FIELDS", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary", "Member", "cluster",
-           "compatible", "fuse"]
+__all__ = ["DAY_WINDOW", "FIELDS", "POLITICAL_VIOLENCE", "RADIUS_KM", "RULES_VERSION", "Cluster", "FusionSummary",
+           "Member", "cluster", "compatible", "fuse"]
 
-RULES_VERSION = "9"
+RULES_VERSION = "11"
 """The version of the rules below; a store fused by other rules is fused again from scratch."""
 RADIUS_KM: dict[int, float] = {1: 25.0, 2: 50.0, 3: 150.0}
 """How far apart two reports of one event may place it, by the coarser geo_precision of the two."""
@@ -64,6 +72,8 @@ DAY_WINDOW = 1
 """The most days two reports of one happening may date it apart: one, and only when they give the same
 death toll (only events pinned to a day merge at all)."""
 BATTLES = "Battles"
+POLITICAL_VIOLENCE = frozenset({BATTLES, "Explosions/Remote violence", "Violence against civilians"})
+"""ACLED's event types of political violence: reported in one town on one day, one happening."""
 FIELDS: tuple[str, ...] = ("event_type", "sub_event_type", "actor1", "actor2", "date", "location", "fatalities")
 """The fields a cluster reports with their support (and disagreements)."""
 
@@ -205,8 +215,11 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
         return False
     coarser_time = max(a.time_precision or 1, b.time_precision or 1)
     coarser_place = max(a.geo_precision or 1, b.geo_precision or 1)
-    if coarser_place > 2 or coarser_time > 1:
-        return False  # a region, a week or a month: too vague to name one happening (and the mark of background)
+    if coarser_place > 2 or coarser_time > 2:
+        return False  # a region or a month: too vague to name one happening (and the mark of background)
+    if coarser_time == 2 and (day_a != day_b or not a.sub_event_type or a.sub_event_type != b.sub_event_type
+                              or not _same_toll(a, b)):
+        return False  # a report that gives no day of its own: only with its article's day, sub-type and toll
     if abs(day_a - day_b) > (DAY_WINDOW if _same_toll(a, b) else 0):
         return False
     if haversine_km(a.lat, a.lon, b.lat, b.lon) > RADIUS_KM.get(coarser_place, max(RADIUS_KM.values())):
@@ -214,12 +227,16 @@ def compatible(a: Member, b: Member, same: Callable[[str, str], bool]) -> bool:
     if _same_toll(a, b):
         return _same(a.actor1, b.actor1, same) and _same(a.actor2, b.actor2, same) or (
             a.event_type == BATTLES and _same(a.actor1, b.actor2, same) and _same(a.actor2, b.actor1, same))
+    # one town, one day, one kind of violence: enough (the day pinned by both reports, see above)
+    pinned = coarser_place == 1 and coarser_time == 1 and day_a == day_b and a.location is not None \
+        and a.location == b.location and a.event_type in POLITICAL_VIOLENCE
     for first, second in ((a.actor1, a.actor2), (a.actor2, a.actor1)) if a.event_type == BATTLES else \
             ((a.actor1, a.actor2),):
-        if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (
+        if _same(first, b.actor1, same) and _same(second, b.actor2, same) and (pinned or
                 _corroborates(first, b.actor1, same) or _corroborates(second, b.actor2, same)):
             return True
     return False
+
 
 
 _TOLL_OF_A_WAR = 1000
@@ -245,10 +262,10 @@ def _corroborates(a: str | None, b: str | None, same: Callable[[str, str], bool]
 # --- clusters ---------------------------------------------------------------------------------------------
 
 def _mergeable(member: Member) -> bool:
-    """Whether :func:`compatible` can pair this event with any other (an exact day, a located town): the
+    """Whether :func:`compatible` can pair this event with any other (a day or a week, a located town): the
     others are left out of the search, not only refused one by one."""
     return (member.day is not None and member.event_type is not None and member.lat is not None
-            and member.lon is not None and (member.time_precision or 1) == 1 and (member.geo_precision or 1) <= 2)
+            and member.lon is not None and (member.time_precision or 1) <= 2 and (member.geo_precision or 1) <= 2)
 
 
 def _components(members: Sequence[Member], same: Callable[[str, str], bool]) -> list[list[Member]]:

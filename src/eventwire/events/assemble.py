@@ -20,7 +20,8 @@ it to whom; this module adds the rest of an ACLED row and merges the mentions of
   ("Asia");
 * **date** (:mod:`eventwire.events.dates`) and **fatalities** (:mod:`eventwire.events.fatalities`);
 * **merging**: mentions with the same types whose actors, place and date are compatible (equal, or one
-  side unknown, defaulted or inferred rather than pinned by its sentence) are one event; its evidence
+  side unknown, defaulted or inferred rather than pinned by its sentence — a mention its sentence does
+  not date stands for the article's week, so a day pinned outside that week is another event) are one event; its evidence
   is every mention's sentence, its fields the most specific any mention gives (the date and place a
   sentence pins, a named actor over a default, the lowest death count — ACLED's conservative figure).
 """
@@ -279,7 +280,7 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
     assoc2 = [_event_actor(a) for a in _conjoined(doc, main2, actors)] if main2 else []
-    when = event_date(times, sent.start_char, sent.end_char, coded.start, published, text)
+    when = event_date(times, sent.start_char, sent.end_char, coded.start, published, text, doc[coded.head])
     fatalities = count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                                   following=following, times=times) if coded.event_type is not None else None
     event = Event(
@@ -471,9 +472,15 @@ def _places_agree(a: Mention, b: Mention) -> bool:
 
 
 def _dates_agree(a: EventDate, b: EventDate) -> bool:
-    if not a.pinned or not b.pinned or a.date is None or b.date is None:
+    """Two pinned dates agree within the coarser precision; a mention its sentence does not date stands
+    for the article's week (or month), and a day pinned outside it is another happening ("a bomb on
+    *Saturday* killed 100" and, in a report of the next Wednesday, "the blast hit Salaheddin")."""
+    if a.date is None or b.date is None or not a.pinned and not b.pinned:
         return True
-    return within_precision(a.date, b.date, max(a.precision or DAY, b.precision or DAY))
+    if a.pinned and b.pinned:
+        return within_precision(a.date, b.date, max(a.precision or DAY, b.precision or DAY))
+    loose = b if a.pinned else a
+    return within_precision(a.date, b.date, loose.precision or WEEK)
 
 
 def _finer(a: EventDate, b: EventDate) -> EventDate:
@@ -552,20 +559,22 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
             if item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS)
     position = {s.start_char: i for i, s in enumerate(sentences)}
 
-    def following(sent: Span, event_type: str | None) -> list[Span]:
-        """The next two sentences, up to one reporting an event of another type."""
+    def following(sent: Span) -> list[Span]:
+        """The next two sentences, up to one that reports an event of its own: its toll is that event's
+        (which merges with this one when it is the same happening), not this one's ("the strikes on
+        the market … Regime air strikes killed 15 in another town on Friday")."""
         index = position.get(sent.start_char)
         if index is None:
             return []
         kept: list[Span] = []
         for later in sentences[index + 1:index + 1 + _FOLLOWING]:
-            if reported.get(later.start_char, set()) - {event_type}:
+            if reported.get(later.start_char):
                 break
             kept.append(later)
         return kept
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
-                         published=published, following=following(sent, item.event_type), text=text,
+                         published=published, following=following(sent), text=text,
                          persons=persons, article_country=article_country)
                 for sent, items in coded for item in items
                 if item.event_type is not None or item.plover_type is not None]

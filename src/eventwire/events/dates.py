@@ -4,7 +4,10 @@ ACLED codes ``time_precision`` 1 when the report gives the day, 2 when it gives 
 when it gives only the month; a period known less precisely is coded at its middle. :func:`event_date`
 follows that:
 
-* the calendar time expression of the event's sentence nearest the trigger: a day or clock time → the
+* the calendar time expression of the event's sentence nearest the trigger, in the trigger's own clause
+  (the verb governing the time governs the trigger too): not the time of a side clause ("air raids
+  have hit towns *where an attack took place on 19 September*", "the blast came *as troops executed 48
+  people earlier this week*", a ceasefire *announced on Thursday*) — a day or clock time → the
   day, precision 1; a week → its Wednesday (a weekend → its Saturday), precision 2; a month → its 15th,
   precision 3. Times after the article's date are skipped (an event reported as done cannot be later
   than the report: "talks will resume on Monday" is not the day of the clash);
@@ -20,10 +23,14 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from eventwire.records import TimeRef
 
-__all__ = ["DAY", "MONTH", "WEEK", "EventDate", "event_date", "within_precision"]
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = ["DAY", "MONTH", "WEEK", "EventDate", "event_date", "in_own_clause", "within_precision"]
 
 DAY, WEEK, MONTH = 1, 2, 3
 """ACLED time_precision codes."""
@@ -87,8 +94,43 @@ def _bounds_a_period(text: str, ref: TimeRef) -> bool:
     return bool(words) and words[-1].lower() in _BOUNDARY_WORDS
 
 
+_VERBS = frozenset({"VERB", "AUX"})
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above ``token`` in the parse (``None`` in a fragment without one)."""
+    current = token
+    while current.head.i != current.i:
+        current = current.head
+        if current.pos_ in _VERBS:
+            return current
+    return None
+
+
+def in_own_clause(ref: TimeRef, head: Token) -> bool:
+    """Whether a time expression dates the trigger ``head``: the verb that governs the time is the
+    trigger or governs it ("*killed* on Monday in an attack", "officials *said* on Monday that rebels
+    attacked"), not a verb of a side clause that leaves the trigger out ("raids hit towns where an attack
+    *took place* on 19 September"). Without a verb above the time (a headline fragment) it counts."""
+    span = head.doc.char_span(ref.start, ref.end, alignment_mode="expand")
+    if span is None:
+        return True
+    verb = _governing_verb(span.root)
+    return verb is None or verb.i == head.i or any(above.i == verb.i for above in head.ancestors)
+
+
+def _measures_a_thing(ref: TimeRef, head: Token) -> bool:
+    """A duration that says how long a thing lasts ("a *48-hour* ceasefire", "a *two-day* offensive"): a
+    modifier of a noun, not a time of the event."""
+    if ref.precision != "duration":
+        return False
+    span = head.doc.char_span(ref.start, ref.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("compound", "amod", "nmod", "nummod") \
+        and span.root.head.pos_ in ("NOUN", "PROPN")
+
+
 def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
-               published: str | None, text: str = "") -> EventDate:
+               published: str | None, text: str = "", head: Token | None = None) -> EventDate:
     """The date and time_precision of an event whose sentence spans ``start:end``.
 
     Args:
@@ -99,6 +141,8 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
         published: the article's date, ``YYYY-MM-DD``, or ``None``.
         text: the article text; a date right after "since", "until", "before" or "from" bounds a period
             ("359 civilians killed since Sept. 19") and is not taken as the event's day.
+        head: the trigger's token in the parse; when given, only the times of its own clause date it
+            (:func:`in_own_clause`), and a duration that measures a thing ("a 48-hour truce") is no time.
 
     >>> sat = TimeRef(text="Saturday", start=20, end=28, value="2019-03-23", precision="day")
     >>> event_date([sat], 0, 40, 10, "2019-03-24")
@@ -112,6 +156,8 @@ def event_date(times: Sequence[TimeRef], start: int, end: int, trigger: int,
     for ref in times:
         if ref.start < start or ref.end > end:
             continue
+        if head is not None and (not in_own_clause(ref, head) or _measures_a_thing(ref, head)):
+            continue  # another clause's time, even a vague one, says nothing of this trigger's
         found = _calendar(ref)
         if found is None or (text and _bounds_a_period(text, ref)):
             vague = vague or ref.precision != "set"

@@ -110,7 +110,7 @@ def _clause(token: Token) -> list[Token]:
         head = current.head
         if head.i == current.i:
             break
-        if current.pos_ in _VERBS:
+        if current.pos_ in _VERBS and not _gerund_subject(current):
             own_subject = any(child.dep_ in ("nsubj", "nsubjpass", "mark") for child in current.children)
             if own_subject or current.dep_ not in ("xcomp", "conj", "advcl") or (
                     current.dep_ == "advcl" and current.tag_ != "VBG"):
@@ -121,6 +121,11 @@ def _clause(token: Token) -> list[Token]:
         chain.append(head)
         current = head
     return chain
+
+
+def _gerund_subject(token: Token) -> bool:
+    """A gerund used as a noun, the subject of its clause ("air strikes and *shelling* have continued")."""
+    return token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass")
 
 
 def _ongoing(verb: Token) -> bool:
@@ -194,6 +199,8 @@ def _aspect(token: Token, words: Modality) -> Mood | None:
             return "habitual"  # "regime forces have been shelling the town"
         if word.dep_ == "acl" and word.tag_ == "VBG" and _describes(word.head):
             return "habitual"  # "the SDF is a coalition fighting IS": a description, not a happening
+        if not step and word.dep_ == "amod" and word.tag_ == "VBN":
+            return "habitual"  # "the *besieged* parts of the city": a state a place is in, not a happening
         noun = word.pos_ not in _VERBS
         for child in word.children:
             if step and child.i == chain[step - 1].i:
