@@ -103,8 +103,8 @@ def test_page_map_filter_event_and_evidence(server: str, driver: Any, tmp_path: 
     driver.find_element(By.ID, "f-apply").click()
     wait.until(lambda d: "type=Battles" in (d.execute_script("return document.body.dataset.list") or ""))
     wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#list li"))).click()
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#detail mark.ev-trigger"))
-    trigger = driver.find_element(By.CSS_SELECTOR, "#detail mark.ev-trigger")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#detail .text mark.ev-trigger"))
+    trigger = driver.find_element(By.CSS_SELECTOR, "#detail .text mark.ev-trigger")
     assert trigger.is_displayed() and trigger.text.strip()
     assert driver.find_elements(By.CSS_SELECTOR, "#detail .text mark.ev-actor, #detail .text mark.ev-place")
     assert "Battles" in driver.find_element(By.ID, "detail").text
@@ -114,7 +114,7 @@ def test_page_map_filter_event_and_evidence(server: str, driver: Any, tmp_path: 
     url = driver.current_url
     driver.get("about:blank")
     driver.get(url)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#detail mark.ev-trigger"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#detail .text mark.ev-trigger"))
     assert Select(driver.find_element(By.ID, "f-country")).first_selected_option.get_attribute("value") == "SY"
     assert Select(driver.find_element(By.ID, "f-size")).first_selected_option.get_attribute("value") == "fatalities"
 
