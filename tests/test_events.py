@@ -105,6 +105,10 @@ def test_within_precision_windows() -> None:
     ("Soldiers were killed in the ambush.", "ambush", None),
     ("Thousands of martyrs have died for the cause.", "died", None),
     ("Rebels attacked the army base near the river.", "attacked", None),
+    ("At least 14 people were killed 25 were wounded in a suicide attack on a wedding.", "killed", 14),
+    ("At least 14 people were killed and 25 were wounded in the attack.", "killed", 14),
+    ("The blast killed six people and injured 30 others.", "blast", 6),
+    ("Rockets hit the district killing 8 persons injuring more than 55 persons.", "hit", 8),
 ])
 def test_count_fatalities_only_what_the_text_gives(nlp: Language, sentence: str, trigger: str,
                                                    expected: int | None) -> None:

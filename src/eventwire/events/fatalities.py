@@ -91,6 +91,11 @@ def says_nobody_died(text: str) -> bool:
     return _NOBODY.search(text) is not None
 
 
+_COUNTED_NOUNS = frozenset({"people", "others", "persons", "more", "civilians", "of", "them", "also"})
+_INJURY_WORDS = frozenset({"wound", "wounded", "injure", "injured", "hurt", "injury", "injuries", "wounding",
+                           "injuring"})
+
+
 def _death_anchor(token: Token, sent: Span) -> Token | None:
     """The nearest death word at or above ``token`` in the parse (up to four steps), inside ``sent``."""
     for _ in range(5):
@@ -100,6 +105,34 @@ def _death_anchor(token: Token, sent: Span) -> Token | None:
             return None
         token = token.head
     return None
+
+
+def _injury_first(token: Token, sent: Span) -> bool:
+    """Whether an injury word lies at or above ``token`` (up to four steps) before any death word."""
+    for _ in range(5):
+        if token.lemma_.lower() in _DEATH_WORDS or token.lower_ in _DEATH_WORDS:
+            return False
+        if token.lemma_.lower() in _INJURY_WORDS or token.lower_ in _INJURY_WORDS:
+            return True
+        if token.head.i == token.i or not sent.start <= token.head.i < sent.end:
+            return False
+        token = token.head
+    return False
+
+
+def _wounded_after(doc: Doc, end: int, sent: Span) -> bool:
+    """Whether the words right after a figure say, in the passive, that it counts the wounded: "25 were
+    wounded", "30 others were injured" (the counted noun, then an auxiliary, then the injury word). An
+    active injury verb after it starts a clause of its own ("killing 8 persons injuring 55")."""
+    auxiliary = False
+    for token in doc[end:min(end + 4, sent.end)]:
+        if token.lemma_.lower() in _INJURY_WORDS or token.lower_ in _INJURY_WORDS:
+            return auxiliary
+        if token.pos_ == "AUX":
+            auxiliary = True
+        elif auxiliary or token.lower_ not in _COUNTED_NOUNS:
+            return False
+    return False
 
 
 def _distance(doc: Doc, token: Token, head: int) -> int:
@@ -130,6 +163,8 @@ def _counted(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount], times: 
         span = doc.char_span(amount.start, amount.end, alignment_mode="expand")
         if span is None or (span.end < len(doc) and doc[span.end].lower_.rstrip(".") in _MONTHS):
             continue  # "Around 8 March 2022": a day of the month the times stage did not take in
+        if _injury_first(span.root, sent) or _wounded_after(doc, span.end, sent):
+            continue  # a count of the wounded the amounts stage hung on a death word ("… killed 25 were wounded")
         anchor = _death_anchor(span.root, sent) or span.root
         anchors[anchor.i] = anchor
         groups.setdefault(anchor.i, []).append(amount)
