@@ -96,7 +96,14 @@ def test_run_on_ray_stores_the_records_a_local_run_stores(ray_cluster: None, tmp
     assert problems == _problems(local_db)
     assert ("EW104", "lines.jsonl:3") in problems and ("EW104", "part-0.parquet:2") in problems
     assert ("EW202", "lines.jsonl:2") in problems
-    assert any((tmp_path / "records").rglob("*.parquet"))  # the record partitions were kept where asked
+    # the record partitions were kept where asked, one record per document mapped on Ray
+    import pyarrow.parquet as pq
+
+    kept = pq.read_table(tmp_path / "records")
+    kinds = kept.column("kind").to_pylist()
+    assert {json.loads(r)["id"] for r, k in zip(kept.column("record").to_pylist(), kinds, strict=True)
+            if k == "article"} == {r["id"] for r in records}
+    assert kinds.count("problem") == 1  # the article that cleaned to nothing
 
     again = run(paths, load_config(db=str(ray_db), workers=2), progress=False, engine="ray")
     # every stored input is skipped; the failed ones are tried again and fail again, reported again
