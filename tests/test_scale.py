@@ -96,7 +96,14 @@ def test_run_on_ray_stores_the_records_a_local_run_stores(ray_cluster: None, tmp
     assert problems == _problems(local_db)
     assert ("EW104", "lines.jsonl:3") in problems and ("EW104", "part-0.parquet:2") in problems
     assert ("EW202", "lines.jsonl:2") in problems
-    assert any((tmp_path / "records").rglob("*.parquet"))  # the record partitions were kept where asked
+    # the record partitions were kept where asked, one record per document mapped on Ray
+    import pyarrow.parquet as pq
+
+    kept = pq.read_table(tmp_path / "records")
+    kinds = kept.column("kind").to_pylist()
+    assert {json.loads(r)["id"] for r, k in zip(kept.column("record").to_pylist(), kinds, strict=True)
+            if k == "article"} == {r["id"] for r in records}
+    assert kinds.count("problem") == 1  # the article that cleaned to nothing
 
     again = run(paths, load_config(db=str(ray_db), workers=2), progress=False, engine="ray")
     # every stored input is skipped; the failed ones are tried again and fail again, reported again
@@ -118,3 +125,31 @@ def test_a_local_run_imports_no_ray(tmp_path: Path) -> None:
             "assert code == 0, code; print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_records_streaming_back_are_stored_in_input_order_and_none_is_lost() -> None:
+    """Blocks may come back in any grouping; each batch is handed over complete and in input order, and a
+    document that never came back is an EW702 problem, not a silent gap."""
+    import pyarrow as pa
+
+    from eventwire.scale import _Collector
+
+    def document(n: int) -> Document:
+        return Document(source=Source(path=f"in.jsonl:{n}", url=None, format="jsonl"), content="", is_html=False)
+
+    held = [[("h0", document(1)), ("h1", document(2))], [("h2", document(3))], [("h3", document(4))]]
+    problem = json.dumps({"severity": "error", "code": "EW202", "where": "in.jsonl:N", "message": "empty"})
+    handed: list[tuple[list[str], list[str]]] = []
+    collector = _Collector(held, lambda batch, results: handed.append(
+        ([h for h, _ in batch], [f"{r.code} {r.where}" for r in results])))  # type: ignore[union-attr]
+
+    def block(rows: list[tuple[int, int, int]]) -> pa.Table:
+        return pa.table({"batch": [b for b, _, _ in rows], "position": [p for _, p, _ in rows],
+                         "kind": ["problem"] * len(rows), "record": [problem.replace("N", str(n)) for _, _, n in rows]})
+
+    collector.add(block([(1, 0, 3), (0, 1, 2)]))
+    assert handed == []  # batch 0 is not complete yet, and batch 1 waits for it
+    collector.add(block([(0, 0, 1)]))
+    assert handed == [(["h0", "h1"], ["EW202 in.jsonl:1", "EW202 in.jsonl:2"]), (["h2"], ["EW202 in.jsonl:3"])]
+    collector.finish()  # batch 2 never came back
+    assert handed[-1] == (["h3"], ["EW702 in.jsonl:4"])
