@@ -153,3 +153,16 @@ def test_records_streaming_back_are_stored_in_input_order_and_none_is_lost() -> 
     assert handed == [(["h0", "h1"], ["EW202 in.jsonl:1", "EW202 in.jsonl:2"]), (["h2"], ["EW202 in.jsonl:3"])]
     collector.finish()  # batch 2 never came back
     assert handed[-1] == (["h3"], ["EW702 in.jsonl:4"])
+
+
+def test_a_ray_client_address_is_refused_with_the_way_that_works() -> None:
+    from eventwire.errors import EngineError
+    from eventwire.scale import _connect
+
+    class NotStarted:
+        def is_initialized(self) -> bool:
+            return False
+
+    with pytest.raises(EngineError) as refused:
+        _connect(NotStarted(), "ray://head:10001", 2)
+    assert refused.value.code == "EW701" and "--address auto" in refused.value.message

@@ -152,6 +152,10 @@ def _connect(ray: Any, address: str | None, workers: int) -> bool:
     dashboard, no usage statistics, no metrics export, workers' logs not forwarded to the driver."""
     if ray.is_initialized():
         return False
+    if address and address.startswith("ray://"):
+        raise EngineError("Ray Data does not run through Ray Client (ray://): its streaming execution needs "
+                          "the driver on a machine of the cluster. Run eventwire there with --address auto "
+                          "(or submit it with `ray job submit`)", where=address)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         if address:
