@@ -55,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                                                "the number of actors")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="local: a process pool on this machine (default); ray: Ray Data actors (extra scale)")
-    p.add_argument("--address", help="with --engine ray: the running cluster to join from one of its machines "
-                                     "(auto, or the head's HOST:6379); default: start a local one")
+    p.add_argument("--address", help="with --engine ray: 'auto' joins the running cluster of the machine "
+                                     "eventwire runs on (started with `ray start`); default: start a local one")
     p.add_argument("--parquet", metavar="DIR", help="with --engine ray: keep the record partitions (Parquet) "
                                                     "in DIR")
     p.add_argument("--date", help="article date YYYY-MM-DD for inputs that carry none")
