@@ -288,3 +288,15 @@ def test_find_actors_without_parse_or_text() -> None:
     assert find_actors(blank(""), load_actors()) == ()
     found = find_actors(blank("Nigerian police arrested the gunmen."), load_actors())
     assert [a.name for a in found] == ["Police Forces of Nigeria", "Unidentified Armed Group (Nigeria)"]
+
+
+@pytest.mark.model
+def test_find_actors_a_name_before_a_place_noun_is_a_place(nlp: Language) -> None:
+    # the small model labels "al-Hol" and "Rukban" ORG; the noun after them says they name places
+    for text, name in (("Most were taken to the al-Hol camp in Hasakah province.", "al-Hol"),
+                       ("Families were moved to the Rukban camp near the border.", "Rukban")):
+        doc = nlp(text)
+        assert any(e.text == name and e.label_ == "ORG" for e in doc.ents), "the premise: the model says ORG"
+        assert name not in {a.text for a in actors_of(nlp, text)}
+    assert "Northern Valley Defence Brigade" in {a.text for a in actors_of(
+        nlp, "The Northern Valley Defence Brigade attacked the camp.")}

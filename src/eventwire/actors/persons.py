@@ -145,6 +145,8 @@ def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor]
             continue
         if start >= end or _overlaps(start, end, taken) or _overlaps(start, end, place_spans):
             continue
+        if span.end < len(doc) and doc[span.end].lower_ in _PLACE_NOUNS:
+            continue  # "the al-Hol camp", "the Rukban camp": the name of a place, not of a party
         text = whole[start:end]
         if fold(text) in table.not_actors or not any(c.isalpha() for c in text):
             continue
@@ -153,6 +155,12 @@ def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor]
         actors.append(_state_body(table, text, start, end, context) or
                       Actor(text=text, start=start, end=end, name=text, kind="unknown"))
     return actors
+
+
+_PLACE_NOUNS = frozenset({"camp", "camps", "province", "governorate", "district", "village", "town", "city",
+                          "neighbourhood", "neighborhood", "airport", "airbase", "crossing", "prison", "valley",
+                          "river", "oilfield", "dam", "square", "street", "road", "highway"})
+"""Nouns that make the name written right before them a place's ("the Rukban camp")."""
 
 
 def _state_body(table: ActorTable, text: str, start: int, end: int,
