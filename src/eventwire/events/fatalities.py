@@ -96,28 +96,23 @@ _INJURY_WORDS = frozenset({"wound", "wounded", "injure", "injured", "hurt", "inj
                            "injuring"})
 
 
+_DEATH_OR_INJURY_WORDS = _DEATH_WORDS | _INJURY_WORDS
+
+
+def _is(token: Token, words: frozenset[str]) -> bool:
+    return token.lemma_.lower() in words or token.lower_ in words
+
+
 def _death_anchor(token: Token, sent: Span) -> Token | None:
-    """The nearest death word at or above ``token`` in the parse (up to four steps), inside ``sent``."""
+    """The nearest death or injury word at or above ``token`` in the parse (up to four steps), inside
+    ``sent``; the caller tells them apart (an injury word first means the figure counts the wounded)."""
     for _ in range(5):
-        if token.lemma_.lower() in _DEATH_WORDS or token.lower_ in _DEATH_WORDS:
+        if _is(token, _DEATH_OR_INJURY_WORDS):
             return token
         if token.head.i == token.i or not sent.start <= token.head.i < sent.end:
             return None
         token = token.head
     return None
-
-
-def _injury_first(token: Token, sent: Span) -> bool:
-    """Whether an injury word lies at or above ``token`` (up to four steps) before any death word."""
-    for _ in range(5):
-        if token.lemma_.lower() in _DEATH_WORDS or token.lower_ in _DEATH_WORDS:
-            return False
-        if token.lemma_.lower() in _INJURY_WORDS or token.lower_ in _INJURY_WORDS:
-            return True
-        if token.head.i == token.i or not sent.start <= token.head.i < sent.end:
-            return False
-        token = token.head
-    return False
 
 
 def _wounded_after(doc: Doc, end: int, sent: Span) -> bool:
@@ -126,7 +121,7 @@ def _wounded_after(doc: Doc, end: int, sent: Span) -> bool:
     active injury verb after it starts a clause of its own ("killing 8 persons injuring 55")."""
     auxiliary = False
     for token in doc[end:min(end + 4, sent.end)]:
-        if token.lemma_.lower() in _INJURY_WORDS or token.lower_ in _INJURY_WORDS:
+        if _is(token, _INJURY_WORDS):
             return auxiliary
         if token.pos_ == "AUX":
             auxiliary = True
@@ -163,9 +158,10 @@ def _counted(doc: Doc, sent: Span, head: int, amounts: Sequence[Amount], times: 
         span = doc.char_span(amount.start, amount.end, alignment_mode="expand")
         if span is None or (span.end < len(doc) and doc[span.end].lower_.rstrip(".") in _MONTHS):
             continue  # "Around 8 March 2022": a day of the month the times stage did not take in
-        if _injury_first(span.root, sent) or _wounded_after(doc, span.end, sent):
+        anchor = _death_anchor(span.root, sent)
+        if (anchor is not None and _is(anchor, _INJURY_WORDS)) or _wounded_after(doc, span.end, sent):
             continue  # a count of the wounded the amounts stage hung on a death word ("… killed 25 were wounded")
-        anchor = _death_anchor(span.root, sent) or span.root
+        anchor = anchor or span.root
         anchors[anchor.i] = anchor
         groups.setdefault(anchor.i, []).append(amount)
     if not groups:
