@@ -235,38 +235,46 @@ def extract(documents: Iterable[Document | Problem], config: Config, *, nlp: Lan
 
 # --- the local process pool -------------------------------------------------------------------------
 
-@dataclass(slots=True)
-class _WorkerState:
-    nlp: Language | None = None
-    gazetteer: Gazetteer | None = None
-    tables: Tables | None = None
-    extractor: Extractor | None = None
-    batch_size: int = 64
-    max_chars: int = DEFAULT_MAX_CHARS
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """What one worker — a pool process or a Ray actor — loads once and then uses for every batch."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    tables: Tables
+    extractor: Extractor
+    batch_size: int
+    max_chars: int
+
+    @classmethod
+    def load(cls, config: Config, gazetteer_path: str, extractor: Extractor) -> Worker:
+        """Load the model and the tables and open the gazetteer the parent built (``gazetteer_path``: never
+        a build here, so workers cannot race to build it)."""
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+        return cls(nlp=load_model(config.model), gazetteer=Gazetteer.open(Path(gazetteer_path)),
+                   tables=load_tables(config), extractor=extractor, batch_size=config.batch_size,
+                   max_chars=config.max_chars)
+
+    def run_batch(self, documents: Sequence[Document]) -> list[Article | Problem]:
+        """:func:`process` with what this worker loaded."""
+        return process(self.nlp, documents, extractor=self.extractor, batch_size=self.batch_size,
+                       gazetteer=self.gazetteer, tables=self.tables, max_chars=self.max_chars)
 
 
-# One per worker process, set once by _init_worker: the model is loaded and the gazetteer opened once per
+# One per pool process, set once by _init_worker: the model is loaded and the gazetteer opened once per
 # process, not per batch.
-_WORKER = _WorkerState()
+_WORKER: Worker | None = None
 
 
 def _init_worker(config: Config, gazetteer_path: str, extractor: Extractor) -> None:
-    """Load the model and the tables and open the gazetteer the parent built (``gazetteer_path``: never a
-    build here, so workers cannot race to build it)."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    _WORKER.nlp = load_model(config.model)
-    _WORKER.gazetteer = Gazetteer.open(Path(gazetteer_path))
-    _WORKER.tables = load_tables(config)
-    _WORKER.extractor = extractor
-    _WORKER.batch_size = config.batch_size
-    _WORKER.max_chars = config.max_chars
+    global _WORKER
+    _WORKER = Worker.load(config, gazetteer_path, extractor)
 
 
 def _work(documents: list[Document]) -> list[Article | Problem]:
-    if _WORKER.nlp is None or _WORKER.extractor is None:
+    if _WORKER is None:
         raise ModelError("worker used before it loaded its model")
-    return process(_WORKER.nlp, documents, extractor=_WORKER.extractor, batch_size=_WORKER.batch_size,
-                   gazetteer=_WORKER.gazetteer, tables=_WORKER.tables, max_chars=_WORKER.max_chars)
+    return _WORKER.run_batch(documents)
 
 
 @dataclass(slots=True)

@@ -18,7 +18,6 @@ import itertools
 import json
 import logging
 import os
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -77,28 +76,17 @@ class RecordMaker:
     one problem per document (EW299), so no document is lost."""
 
     def __init__(self, config: Config, gazetteer_path: str, extractor: Extractor) -> None:
-        from eventwire.gazetteer import Gazetteer
-        from eventwire.parse import load_model
-        from eventwire.pipeline import load_tables
+        from eventwire.pipeline import Worker
 
-        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-        self.nlp = load_model(config.model)
-        self.gazetteer = Gazetteer.open(Path(gazetteer_path))
-        self.tables = load_tables(config)
-        self.extractor = extractor
-        self.batch_size = config.batch_size
-        self.max_chars = config.max_chars
+        self.worker = Worker.load(config, gazetteer_path, extractor)
 
     def __call__(self, rows: pyarrow.Table) -> pyarrow.Table:
         import pyarrow as pa
 
-        from eventwire.pipeline import process
-
         documents = [document_from_json(json.loads(text)) for text in rows.column("document").to_pylist()]
         results: list[Article | Problem]
         try:
-            results = process(self.nlp, documents, extractor=self.extractor, batch_size=self.batch_size,
-                              gazetteer=self.gazetteer, tables=self.tables, max_chars=self.max_chars)
+            results = self.worker.run_batch(documents)
         except Exception as exc:
             log.exception("a batch failed as a whole on a Ray worker")
             results = [Problem(severity="error", code="EW299", where=d.source.path,
