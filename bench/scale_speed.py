@@ -25,13 +25,11 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import _memory, _tree
+from speed import measure as speed_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = [ROOT.parent / "shared" / "data" / "corpus" / name for name in ("reuters21578.jsonl", "bbc.jsonl")]
@@ -50,34 +48,11 @@ class Row:
 
 
 def measure(command: list[str], *, ok: tuple[int, ...] = (0,)) -> tuple[float, int, int, int, int]:
-    """Wall seconds, peak tree RSS and PSS, and the peak RSS and PSS of the largest single process.
-    ``ok``: the exit codes that mean the command did its work."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peaks = {"rss": 0, "pss": 0, "one_rss": 0, "one_pss": 0}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            pids = _tree(proc.pid)
-            rss, pss = _memory(pids)
-            peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
-            for pid in pids:
-                one_rss, one_pss = _memory([pid])
-                peaks["one_rss"], peaks["one_pss"] = max(peaks["one_rss"], one_rss), max(peaks["one_pss"], one_pss)
-            time.sleep(0.2)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
+    """:func:`speed.measure` in the project folder, printing the first line the command wrote."""
+    wall, rss, pss, one_rss, one_pss, out = speed_measure(command, cwd=ROOT, ok=ok)
     if out.strip():
         print("    " + out.strip().splitlines()[0], file=sys.stderr)
-    if proc.returncode not in ok:
-        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return wall, peaks["rss"], peaks["pss"], peaks["one_rss"], peaks["one_pss"]
+    return wall, rss, pss, one_rss, one_pss
 
 
 def mixed_lines() -> list[str]:

@@ -63,18 +63,22 @@ def _memory(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(command: list[str], *, cwd: Path) -> tuple[float, int, int, str]:
-    """Wall seconds, peak process-tree RSS and PSS in bytes, and stdout of one command run."""
+def measure(command: list[str], *, cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int, int, int, int, str]:
+    """Wall seconds, peak process-tree RSS and PSS in bytes, the peak RSS and PSS of the largest single
+    process, and stdout of one command run. ``ok``: the exit codes that mean the command did its work."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak_rss = peak_pss = 0
+    peaks = {"rss": 0, "pss": 0, "one_rss": 0, "one_pss": 0}
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            rss, pss = _memory(_tree(proc.pid))
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            pids = _tree(proc.pid)
+            rss, pss = _memory(pids)
+            peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
+            for pid in pids:
+                one_rss, one_pss = _memory([pid])
+                peaks["one_rss"], peaks["one_pss"] = max(peaks["one_rss"], one_rss), max(peaks["one_pss"], one_pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -83,9 +87,9 @@ def measure(command: list[str], *, cwd: Path) -> tuple[float, int, int, str]:
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    if proc.returncode not in (0, None):
-        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, peak_rss, peak_pss, out
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return wall, peaks["rss"], peaks["pss"], peaks["one_rss"], peaks["one_pss"], out
 
 
 def main() -> None:
@@ -115,7 +119,7 @@ def main() -> None:
             ours_cmd = [sys.executable, "-m", "eventwire.cli", "--model", args.model, "run", str(corpus),
                         "--db", str(db), "--workers", str(args.workers), "--no-progress"]
             for name, command in (("bare nlp.pipe", bare_cmd), ("eventwire run", ours_cmd)):
-                wall, rss, pss, _ = measure(command, cwd=ROOT)
+                wall, rss, pss, *_ = measure(command, cwd=ROOT)
                 results[name].append((wall, rss, pss))
                 print(f"  {name:<14} run {attempt + 1}: {wall:7.1f} s  peak RSS {rss / 2**20:6.0f} MB  "
                       f"PSS {pss / 2**20:6.0f} MB", file=sys.stderr)
