@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from eventwire.gazetteer import Gazetteer, GazetteerError, import_file
 from eventwire.gazetteer.build import FORMAT
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
+from eventwire.gazetteer.points import Division, State, division_key, division_points
 from eventwire.places import haversine_km
 
 DEIR_EZ_ZOR_ADMIN1 = "07"  # GeoNames admin1 code of Dayr az Zawr governorate (SY.07)
@@ -141,6 +142,9 @@ def test_version_names_source_packages(gazetteer: Gazetteer) -> None:
     ("California", (37.17, -119.45)),  # its geographic centre, near North Fork
     ("Syria", (35.0, 38.5)),
     ("New South Wales", (-32.16, 147.02)),  # its geographic centre, near Tottenham: its west has few towns
+    ("Queensland", (-22.49, 144.43)),  # its geographic centre; its towns crowd the east coast and Cape York
+    ("Hebei", (38.9, 116.0)),  # GeoNames codes some Tibetan villages Hebei: their box put it in Qinghai
+    ("New York State", (42.95, -75.5)),  # not New York City, where countrystatecity puts the state
 ])
 def test_countries_and_provinces_sit_at_their_geographic_centre(gazetteer: Gazetteer, name: str,
                                                                 centre: tuple[float, float]) -> None:
@@ -150,9 +154,42 @@ def test_countries_and_provinces_sit_at_their_geographic_centre(gazetteer: Gazet
     assert haversine_km(best.lat, best.lon, *centre) < 161
 
 
+def _states(*rows: tuple[str, float, float]) -> list[State]:
+    return [State(name=name, lat=lat, lon=lon, key=division_key(name)) for name, lat, lon in rows]
+
+
+def test_division_points_match_names_without_their_kind_words() -> None:
+    divisions = [Division(code="A", names=("Belgorodskaya oblast'",), towns=((50.0, 36.0), (51.0, 38.0))),
+                 Division(code="B", names=("Hebei Sheng",), towns=((38.0, 115.0), (40.0, 117.0))),
+                 Division(code="C", names=("Nugaal",), towns=((8.0, 48.0), (9.0, 50.0)))]
+    states = _states(("Belgorod", 50.7, 37.4), ("Hebei", 39.0, 116.0), ("Nugal", 8.5, 49.0), ("Far", 1.0, 1.0))
+    assert division_points(divisions, states) == {"A": (50.7, 37.4), "B": (39.0, 116.0), "C": (8.5, 49.0)}
+
+
+def test_division_points_refuse_a_point_far_from_the_divisions_towns() -> None:
+    """countrystatecity's "Bolton" (a council area of England) lies in Scotland."""
+    divisions = [Division(code="A", names=("Bolton",), towns=((53.5, -2.5), (53.6, -2.4)))]
+    assert division_points(divisions, _states(("Bolton", 55.92, -2.79))) == {}
+
+
+def test_division_points_refuse_a_large_division_placed_at_its_namesake_city() -> None:
+    towns = ((40.71, -74.0), (42.9, -78.8), (43.1, -75.2), (44.7, -73.5), (42.1, -76.0))
+    state = Division(code="NY", names=("New York",), towns=towns, namesakes=((40.71, -74.0),))
+    assert division_points([state], _states(("New York", 40.7128, -74.006))) == {}
+    small = Division(code="X", names=("Puducherry",), towns=((11.93, 79.83), (11.9, 79.8), (10.92, 79.84)),
+                     namesakes=((11.93, 79.83),))
+    assert division_points([small], _states(("Puducherry", 11.94, 79.81))) == {"X": (11.94, 79.81)}
+
+
+def test_division_points_give_each_state_to_one_division() -> None:
+    divisions = [Division(code=code, names=(name,), towns=((0.0, 0.0), (2.0, 2.0)))
+                 for code, name in (("A", "Lankaran"), ("B", "Lankaran City"))]
+    assert len(division_points(divisions, _states(("Lankaran", 1.0, 1.0)))) == 1
+
+
 def test_area_centroid_is_not_drawn_towards_the_pole() -> None:
     """A box from the equator to 60 N holds more land in its south: its centre lies under 30 N."""
-    from eventwire.gazetteer.build import _area_centroid, _ring_centroid
+    from eventwire.gazetteer.points import _area_centroid, _ring_centroid
 
     box = [(0.0, 0.0), (10.0, 0.0), (10.0, 60.0), (0.0, 60.0)]
     assert _ring_centroid(box) == (30.0, 5.0)

@@ -69,7 +69,8 @@ class ResolutionScore:
             self.errors.append({"article": article, "name": gold["name"], "type": gold.get("type"),
                                 "gold": [gold["lat"], gold["lon"]], "distance_km": distance,
                                 "got": None if place is None else
-                                [place.name, place.country_code, place.admin1, place.feature_code]})
+                                [place.name, place.country_code, place.admin1, place.feature_code,
+                                 place.lat, place.lon]})
 
     def as_dict(self) -> dict[str, float | int]:
         def share(count: int, total: int) -> float:

