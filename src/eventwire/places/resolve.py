@@ -116,9 +116,9 @@ _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 """A sentence ends in the text between two names."""
 _CAPITALIZED_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ish|ese|ic|i|is|ch|ian|ean|er|ers)$")
-_CONTAINER_GAP = re.compile(r"\s*(?:[a-z][a-z-]*\s*)?(?:,|\(|in\b|of\b)\s*(?:the\s+)?")
+_CONTAINER_GAP = re.compile(r"\s*(?:[a-z][a-z-]*\s*)?(?:,\s*in\b|,|\(|in\b|of\b)\s*(?:the\s+)?")
 """What stands between a name and the place that holds it: "X, Y", "X (Y", "X town in Y", "X village, Y",
-"X district of Y"."""
+"X district of Y", "X, in Y"."""
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _PARTS = re.compile(r"\s+[-–—]\s+")
 _NEWLINE = re.compile("\n")
@@ -304,7 +304,7 @@ def _article_countries(gazetteer: Gazetteer, names: Sequence[_Name],
 def _containment(name: _Name, candidate: Candidate, names: Sequence[_Name]) -> float:
     """Bonus when the name written right after it ("X, Y", "X (Y", "X town in Y") is a country, a division
     or a town that holds the candidate (a town or district: one within :data:`CONTAINER_TOWN_KM`)."""
-    if name.container is None:
+    if name.container is None or name.container in name.siblings:
         return 0.0
     holds = _holds(names[name.container])
     if (candidate.country_code, candidate.admin1) in holds.admin1s:
@@ -442,7 +442,7 @@ def _score(name: _Name, candidate: Candidate, names: Sequence[_Name], countries:
     if name.list_kind is not None and name.list_kind == (
             candidate.kind, candidate.country_code if candidate.kind == "admin1" else None):
         score += LIST_KIND_BONUS
-    if candidate.kind == "place" and (candidate.country_code, candidate.admin1) in admin1s:
+    if candidate.kind in ("place", "admin2") and (candidate.country_code, candidate.admin1) in admin1s:
         score += ARTICLE_ADMIN1_BONUS
     elif (candidate.kind == "admin1" and candidate.id not in name.shadowed
           and (candidate.country_code, candidate.admin1) in towns_in):
@@ -490,6 +490,20 @@ def _near_spelling(name: _Name, candidate: Candidate) -> bool:
     key = candidate.key or name_key(candidate.name)
     return (len(name.key) >= NEAR_SPELLING_LENGTH
             and Indel.normalized_similarity(name.key, key) >= NEAR_SPELLING)
+
+
+def _as_placed_once(names: Sequence[_Name], picks: Sequence[Candidate | None]) -> list[Candidate | None]:
+    """Repetitions of a name that the article once placed ("Austin, in Scott County", "Scott County,
+    Indiana") take that place: a later bare "Scott County" is the same county, not the most populous one.
+    A list's ", " ("Washington, New York and Boston") places nothing."""
+    placed: dict[str, Candidate] = {}
+    for name, pick in zip(names, picks, strict=True):
+        if (pick is not None and name.container is not None and not name.siblings
+                and _containment(name, pick, names) > 0):
+            placed.setdefault(name.key, pick)
+    return [placed[name.key] if name.container is None and name.key in placed
+            and any(c.id == placed[name.key].id for c in name.candidates) else pick
+            for name, pick in zip(names, picks, strict=True)]
 
 
 def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
@@ -639,9 +653,9 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
         name the gazetteer lacks placed at a resolved place near it, 3 a first-level division, country or
         region. ``None`` for a name the gazetteer lacks when no other name of the article resolves.
 
-    >>> text = "Paris, Texas is not Paris."
+    >>> text = "Paris, Texas is not Troyes."
     >>> places = resolve(Gazetteer.open(), [Mention("Paris", 0, 5), Mention("Texas", 7, 12),
-    ...                                     Mention("Paris", 20, 25)], text)      # doctest: +SKIP
+    ...                                     Mention("Troyes", 20, 26)], text)     # doctest: +SKIP
     >>> [p.country_code for p in places]                                           # doctest: +SKIP
     ['US', 'US', 'FR']
     """
@@ -650,6 +664,7 @@ def resolve(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> lis
     first = _pick(names, countries, [None] * len(names), None)
     _list_kinds(names, first)
     second = _agree_with_followers(names, _pick(names, countries, first, _centre(first)), countries, text)
+    second = _as_placed_once(names, second)
     leaders = named.most_common(2)
     kept: list[Candidate | None] = []
     for name, pick in zip(names, second, strict=True):
