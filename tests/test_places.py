@@ -13,7 +13,7 @@ import pytest
 
 from eventwire.evaluate_places import evaluate_resolution
 from eventwire.gazetteer import Gazetteer
-from eventwire.places import Mention, resolve
+from eventwire.places import Mention, haversine_km, resolve
 from eventwire.records import Place
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -336,3 +336,19 @@ def test_resolve_a_list_is_not_x_in_y(gazetteer: Gazetteer) -> None:
     text = "After stops in Washington, New York and Boston, the prince flew home."
     washington, *_ = resolved(gazetteer, text, "Washington", "New York", "Boston")
     assert washington is not None and washington.admin1 == "District of Columbia"
+
+
+@pytest.mark.parametrize(("text", "name", "country", "town", "town_point"), [
+    ("Cholera killed 45 people in Nyanza Province, Kenya, officials said.", "Nyanza Province", "KE", "Kisumu",
+     (-0.10, 34.75)),
+    ("Fighting spread across Katanga in the Democratic Republic of the Congo.", "Katanga", "CD", "Lubumbashi",
+     (-11.66, 27.48)),
+])
+def test_resolve_a_former_province_is_the_province(gazetteer: Gazetteer, text: str, name: str, country: str,
+                                                  town: str, town_point: tuple[float, float]) -> None:
+    """Kenya's provinces (abolished 2013) and DR Congo's Katanga (split 2015) are still in the news; each
+    lies where the divisions it became lie, near its old capital."""
+    place, *_ = resolved(gazetteer, text, name)
+    assert place is not None and place.country_code == country and place.feature_code == "ADM1H"
+    assert place.precision == 3 and place.lat is not None and place.lon is not None
+    assert haversine_km(place.lat, place.lon, *town_point) < 400

