@@ -304,14 +304,15 @@ def test_resolve_a_consonant_skeleton_alone_is_no_misspelling(gazetteer: Gazette
 
 
 def test_resolve_a_demonym_inside_a_place_name_is_no_evidence_of_its_country(gazetteer: Gazetteer) -> None:
-    from eventwire.places.resolve import _article_countries, _names
+    from eventwire.places.candidates import read_names
+    from eventwire.places.resolve import _article_countries
 
     text = "Cases rose on islands of the Indian Ocean and in Mayotte."
-    names = _names(gazetteer, mentions_of(text, "Indian Ocean", "Mayotte"), text)
+    names = read_names(gazetteer, mentions_of(text, "Indian Ocean", "Mayotte"), text)
     countries, _named = _article_countries(gazetteer, names, text)
     assert countries["IN"] == 0
     text = "Indian troops moved towards the border."
-    assert _article_countries(gazetteer, _names(gazetteer, [], text), text)[0]["IN"] == 1
+    assert _article_countries(gazetteer, read_names(gazetteer, [], text), text)[0]["IN"] == 1
 
 
 def test_resolve_a_repeated_name_keeps_the_place_the_article_gave_it(gazetteer: Gazetteer) -> None:

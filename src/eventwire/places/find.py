@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from eventwire.data import read_text, read_toml
 from eventwire.gazetteer import Candidate, Gazetteer, name_key
-from eventwire.places.resolve import Mention
+from eventwire.places.candidates import Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
