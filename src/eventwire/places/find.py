@@ -54,6 +54,7 @@ SEPARATORS = frozenset({"and", "&", ",", "-", "–", "/", "or"})
 """Words and marks between the names an entity lists ("Cattai and Wilberforce")."""
 OPENING_BRACKETS = frozenset({"(", "["})
 DATELINE_MARKS = frozenset({",", "(", "—", "–", "-", "--", ":"})
+_JOINING_DASHES = frozenset({"-", "–"})
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 
 Source = Literal["ner", "entity", "cue", "gazetteer"]
@@ -351,6 +352,8 @@ class _Finder:
                 end += 1
             if end >= len(doc) or doc[end].text not in DATELINE_MARKS:
                 continue
+            if doc[end].text in _JOINING_DASHES and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+                continue  # a hyphen inside a name ("AL-OMAR OIL FIELD, Syria"): "AL" is no dateline
             for stop in range(end, token.i, -1):
                 span = doc[token.i:stop]
                 if span.text.lower() not in self.cues.stopwords and self._candidates(span.text):
