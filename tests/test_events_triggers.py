@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA
 from eventwire.errors import UsageError
 from eventwire.events.triggers import Coded, code_sentence, load_lexicon
-from eventwire.records import Actor
+from eventwire.records import Actor, Place
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -132,6 +132,10 @@ def test_code_sentence_no_acled_event(nlp: Language, text: str) -> None:
     ("Shelling has continued in the old town since Friday.", "habitual"),
     # a participle describing a place: the state it is in ("the besieged quarter"), not a happening
     ("Thousands of families remain trapped in the besieged quarters of the old town.", "habitual"),
+    # what "be" says of a campaign: its state, not one clash
+    ("The fight against their sleeper cells is not over, a commander said.", "habitual"),
+    ("The battle for the city is still ongoing.", "habitual"),
+    ("The offensive is under way in the north.", "habitual"),
 ])
 def test_code_sentence_habit_or_total_is_no_event(nlp: Language, text: str, how: str) -> None:
     from eventwire.events.modality import mood
@@ -400,3 +404,27 @@ def test_code_sentence_lifting_a_curfew_is_a_concession(nlp: Language) -> None:
 def test_code_sentence_who_abducts_and_who_is_hit(nlp: Language, text: str, sub_event_type: str) -> None:
     best = main(coded(nlp, text))
     assert best is not None and best.sub_event_type == sub_event_type
+
+
+@pytest.mark.model
+def test_code_sentence_a_place_the_geoparser_found_is_no_person(nlp: Language) -> None:
+    """The model calls the village a person ("captured Kafr Nabuda" read as an abduction); the geoparser's
+    place overrides the label."""
+    text = "Rebels captured Kafr Nabuda after two days of fighting."
+    start = text.index("Kafr Nabuda")
+    village = Place(text="Kafr Nabuda", start=start, end=start + len("Kafr Nabuda"), country_code="SY")
+    sent = next(nlp(text).sents)
+    without = main(code_sentence(sent, load_lexicon()))
+    assert without is None or without.sub_event_type != "Non-state actor overtakes territory"  # the model's reading
+    placed = main(code_sentence(sent, load_lexicon(), places=[village]))
+    assert placed is not None and placed.event_type == "Battles" and "territory" in (placed.sub_event_type or "")
+
+
+@pytest.mark.model
+def test_code_sentence_captured_name_without_a_label_is_territory(nlp: Language) -> None:
+    """ "captured Baghuz": a proper name the model gives no person or group label is a place taken."""
+    found = main(coded(nlp, "The Syrian Democratic Forces said on Saturday they had captured Baghuz, the last "
+                            "patch of ground held by Islamic State."))
+    assert found is not None and found.trigger == "captured" and "territory" in (found.sub_event_type or "")
+    arrest = main(coded(nlp, "Police captured Ahmed Ali Hassan near the border."))
+    assert arrest is not None and arrest.sub_event_type == "Arrests"

