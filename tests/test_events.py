@@ -323,6 +323,27 @@ def test_assemble_a_person_as_actor1_yields_to_the_armed_group_of_the_sentence(n
     assert event.actor1 is not None and event.actor1.name == "Mustafa Bali"
 
 
+def test_assemble_a_place_liberated_by_a_spokesman_s_group(nlp: Language) -> None:
+    """The passive names no taker: the group the speaker heads takes it (not the speaker), the sub-type
+    follows that group (not state forces: no Government regains territory), and the place taken is no
+    actor 2."""
+    text = "Mustafa Bali, head of the SDF media office, announced that Baghuz had been liberated."
+    doc = nlp(text)
+    bali = _actor(text, "Mustafa Bali", "Mustafa Bali", 2)
+    sdf = _actor(text, "SDF", "QSD: Syrian Democratic Forces", 2)
+    baghuz = Actor(text="Baghuz", start=text.index("Baghuz"), end=text.index("Baghuz") + 6, name="Baghuz",
+                   inter=None, kind="named")
+    sent, coded = _coded(doc, "liberated", "Battles", "Government regains territory", actor2=baghuz)
+    (event,) = assemble(doc, [(sent, [coded])], actors=[bali, sdf, baghuz])
+    assert event.actor1 == EventActor(name="QSD: Syrian Democratic Forces", inter=2)
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert event.actor2 is None or event.actor2.name != "Baghuz"
+    army = _actor(text, "SDF", "Military Forces of Syria", 1)
+    (event,) = assemble(doc, [(sent, [_coded(doc, "liberated", "Battles", "Non-state actor overtakes territory")[1]])],
+                        actors=[army])
+    assert event.sub_event_type == "Government regains territory"
+
+
 @pytest.mark.model
 def test_every_section_is_read_on_its_own(nlp: Language) -> None:
     from eventwire.events import _sentences

@@ -273,10 +273,13 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
         # (a person with no such group stays: the model's PERSON label is too often an unusual group name;
         # so does an unknown acronym — "AFRC and FDLR members clashed" names a group the table lacks)
         found1 = _armed_actor(doc, None if label else doc[coded.head], [a for a in present if a is not main1],
-                              coded.actor2) or found1
-    if coded.sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
+                              coded.actor2, persons) or found1
+    sub_event_type = _taker_decides(coded.sub_event_type, found1)
+    if sub_event_type in TERRITORY_TYPES and found2 is not None and found2.inter is None:
+        found2 = None  # "Baghuz had been liberated": the place taken, not who held it
+    if sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
         found2 = _opponent(doc, doc[coded.head], found1, present, persons)
-    actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, coded.sub_event_type,
+    actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, sub_event_type,
                                                              found1, found2, country)
     assoc1 = [_event_actor(a) for a in _conjoined(doc, main1, actors)] if main1 else []
     assoc2 = [_event_actor(a) for a in _conjoined(doc, main2, actors)] if main2 else []
@@ -284,8 +287,8 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
     fatalities = count_fatalities(doc, sent, coded.head, amounts, sub_event_type=coded.sub_event_type,
                                   following=following, times=times) if coded.event_type is not None else None
     event = Event(
-        id=event_id(text, coded.start, coded.end, coded.event_type, coded.sub_event_type, coded.plover_type),
-        event_type=coded.event_type, sub_event_type=coded.sub_event_type, plover_type=coded.plover_type,
+        id=event_id(text, coded.start, coded.end, coded.event_type, sub_event_type, coded.plover_type),
+        event_type=coded.event_type, sub_event_type=sub_event_type, plover_type=coded.plover_type,
         plover_mode=coded.plover_mode, date=when.date, time_precision=when.precision,
         actor1=actor1, assoc_actor1=_unique([*extra1, *assoc1], actor1), actor2=actor2,
         assoc_actor2=_unique([*extra2, *assoc2], actor2), location=location, fatalities=fatalities,
@@ -336,14 +339,18 @@ def _names_phrase(doc: Doc, named: Actor, root: Token) -> bool:
     return False
 
 
-def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], other: Actor | None
-                 ) -> EventActor | None:
+def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], other: Actor | None,
+                 persons: Sequence[tuple[int, int]] = ()) -> EventActor | None:
     """The first named armed or state actor of the sentence, when the parse tied none to the trigger
     ("an IED from Al Shabaab militants detonated"): the perpetrator the sentence names, before ACLED's
     "Unidentified Armed Group" — not one the trigger's phrase places as its target or scene ("an explosion
     *in a Taliban base*", "an IED exploded *against* an army patrol"); ``trigger`` is ``None`` for a label
-    ("Movement of forces: …"), which stands outside the clause."""
-    for actor in present:
+    ("Movement of forces: …"), which stands outside the clause. A group comes before a person who speaks
+    for it ("Mustafa Bali, head of the SDF media office, announced that Baghuz had been liberated")."""
+    def is_person(actor: Actor) -> bool:
+        return any(start <= actor.start and actor.end <= end for start, end in persons)
+
+    for actor in sorted(present, key=is_person):
         if actor.kind == "named" and actor.inter in _ARMED and (
                 other is None or (actor.name or actor.text) != (other.name or other.text)):
             span = doc.char_span(actor.start, actor.end, alignment_mode="expand") if trigger is not None else None
@@ -352,6 +359,19 @@ def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], othe
                 continue
             return _event_actor(actor)
     return None
+
+
+def _taker_decides(sub_event_type: str | None, taker: EventActor | None) -> str | None:
+    """ACLED's territory sub-type follows who took the place, once that is known: state forces regain it,
+    anyone else overtakes it. The trigger rules decide before the actor is found when the clause names none
+    ("Baghuz had been liberated", said by an SDF spokesman)."""
+    if taker is None or taker.inter is None:
+        return sub_event_type
+    if sub_event_type == "Government regains territory" and taker.inter != STATE:
+        return "Non-state actor overtakes territory"
+    if sub_event_type == "Non-state actor overtakes territory" and taker.inter == STATE:
+        return "Government regains territory"
+    return sub_event_type
 
 
 def _opponent(doc: Doc, trigger: Token, taker: EventActor, present: Sequence[Actor],
