@@ -344,6 +344,29 @@ def test_assemble_a_place_liberated_by_a_spokesman_s_group(nlp: Language) -> Non
     assert event.sub_event_type == "Government regains territory"
 
 
+@pytest.mark.parametrize("text", [
+    "Gunmen stormed the mall on Saturday, killing at least 39 people, President Uhuru Kenyatta said.",
+    "Gunmen stormed the mall on Saturday, killing at least 39 people, according to President Uhuru Kenyatta.",
+])
+def test_assemble_who_reports_an_event_is_not_its_actor(nlp: Language, text: str) -> None:
+    """With no actor tied to the trigger by the parse, the sentence's state actor who only tells of the
+    event (the subject of "said", the source of "according to") is not taken for its perpetrator."""
+    doc = nlp(text)
+    kenyatta = _actor(text, "Uhuru Kenyatta", "Uhuru Kenyatta", 1)
+    sent, coded = _coded(doc, "killing", "Violence against civilians", "Attack")
+    (event,) = assemble(doc, [(sent, [coded])], actors=[kenyatta])
+    assert event.actor1 is None or event.actor1.name != "Uhuru Kenyatta"
+
+
+def test_assemble_who_says_they_did_it_stays_the_actor(nlp: Language) -> None:
+    text = "The army said it had shelled the rebel positions near the town."
+    doc = nlp(text)
+    army = _actor(text, "army", "Military Forces of Syria", 1)
+    sent, coded = _coded(doc, "shelled", "Explosions/Remote violence", "Shelling/artillery/missile attack")
+    (event,) = assemble(doc, [(sent, [coded])], actors=[army])
+    assert event.actor1 == EventActor(name="Military Forces of Syria", inter=1)
+
+
 @pytest.mark.model
 def test_every_section_is_read_on_its_own(nlp: Language) -> None:
     from eventwire.events import _sentences

@@ -428,3 +428,10 @@ def test_code_sentence_captured_name_without_a_label_is_territory(nlp: Language)
     assert found is not None and found.trigger == "captured" and "territory" in (found.sub_event_type or "")
     arrest = main(coded(nlp, "Police captured Ahmed Ali Hassan near the border."))
     assert arrest is not None and arrest.sub_event_type == "Arrests"
+
+
+@pytest.mark.model
+def test_code_sentence_the_kind_of_a_weapon_is_no_attack(nlp: Language) -> None:
+    found = coded(nlp, "Gunmen armed with assault rifles and grenades stormed the mall on Saturday.")
+    assert {c.trigger for c in found if c.event_type} == {"stormed"}
+    assert "attack" not in {c.trigger for c in coded(nlp, "The army flew in attack helicopters for the parade.")}

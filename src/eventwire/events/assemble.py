@@ -354,11 +354,38 @@ def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], othe
         if actor.kind == "named" and actor.inter in _ARMED and (
                 other is None or (actor.name or actor.text) != (other.name or other.text)):
             span = doc.char_span(actor.start, actor.end, alignment_mode="expand") if trigger is not None else None
-            if span is not None and trigger is not None and any(t.dep_ in ("dobj", "nsubjpass") or (
-                    t.dep_ == "prep" and t.lower_ in _TARGET_PREPS) for t in _path_to(span.root, trigger)):
+            if span is not None and trigger is not None and (any(t.dep_ in ("dobj", "nsubjpass") or (
+                    t.dep_ == "prep" and t.lower_ in _TARGET_PREPS) for t in _path_to(span.root, trigger))
+                    or _reports_on(span.root, trigger)):
                 continue
             return _event_actor(actor)
     return None
+
+
+@lru_cache(maxsize=1)
+def _reporting_verbs() -> frozenset[str]:
+    """Verbs whose subject tells of an event: the quotes stage's verbs of saying and events.toml's
+    ``reporting`` class (verbs of counting and judging it: "revised", "condemned")."""
+    return frozenset({*read_toml("quotes.toml")["cues"]["speech"], *read_toml("events.toml")["classes"]["reporting"]})
+
+
+def _reports_on(root: Token, trigger: Token) -> bool:
+    """The actor speaks of the event rather than doing it: the source of "according to X", or the subject of
+    a verb of saying or counting above the trigger's clause ("President Kenyatta *said* gunmen stormed the
+    mall, killing …", "Ardern *described* the shootings as …", "authorities *revised down* the number killed
+    in the bombings") — unless the clause's own subject is a pronoun that may stand for it ("the SDF said
+    *they* had captured Baghuz")."""
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+        return True
+    verb = root.head
+    if root.dep_ not in ("nsubj", "nsubjpass") or verb.lemma_.lower() not in _reporting_verbs() \
+            or verb.i == trigger.i or verb.i not in {t.i for t in trigger.ancestors} \
+            or trigger.i in {t.i for t in root.subtree}:
+        return False
+    clause = trigger
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i and clause.head.i != verb.i:
+        clause = clause.head
+    return not any(child.dep_ in ("nsubj", "nsubjpass") and child.tag_ == "PRP" for child in clause.children)
 
 
 def _taker_decides(sub_event_type: str | None, taker: EventActor | None) -> str | None:
