@@ -300,3 +300,13 @@ def test_find_actors_a_name_before_a_place_noun_is_a_place(nlp: Language) -> Non
         assert name not in {a.text for a in actors_of(nlp, text)}
     assert "Northern Valley Defence Brigade" in {a.text for a in actors_of(
         nlp, "The Northern Valley Defence Brigade attacked the camp.")}
+
+
+@pytest.mark.model
+def test_find_actors_the_articles_own_outlet_in_its_dateline_is_no_actor(nlp: Language) -> None:
+    text = ("NAIROBI, Sept. 21 (Ridgeway Daily) — Gunmen stormed a shopping mall in Nairobi on Saturday, "
+            "President Uhuru Kenyatta said.")
+    doc = nlp(text)
+    assert "Ridgeway Daily" in {a.text for a in find_actors(doc, load_actors())}
+    found = find_actors(doc, load_actors(), outlets=["Ridgeway Daily"])
+    assert "Ridgeway Daily" not in {a.text for a in found} and "Uhuru Kenyatta" in {a.text for a in found}

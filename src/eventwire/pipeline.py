@@ -194,7 +194,8 @@ def _with_extracts(article: Article, doc: Doc, gazetteer: Gazetteer | None, tabl
     times = _stage(article, "times", lambda: normalize_times(doc, article.published), failed)
     amounts = _stage(article, "amounts", lambda: quantify(doc), failed)
     quotes = _stage(article, "quotes", lambda: attribute(doc), failed)
-    actors = _stage(article, "actors", lambda: find_actors(doc, tables.actors, places=places or ()), failed)
+    actors = _stage(article, "actors", lambda: find_actors(doc, tables.actors, places=places or (),
+                                                           outlets=[article.publisher or ""]), failed)
     events = _stage(article, "events", lambda: code_events(
         doc, actors=actors or (), places=places or (), times=times or (), amounts=amounts or (),
         sections=article.sections, published=article.published, lexicon=tables.lexicon), failed)

@@ -64,16 +64,19 @@ def load_actors(extra: Sequence[Path] = ()) -> ActorTable:
     return load_table(tuple(Path(p) for p in extra))
 
 
-def find_actors(doc: Doc, table: ActorTable, *, places: Sequence[Place] = ()) -> tuple[Actor, ...]:
+def find_actors(doc: Doc, table: ActorTable, *, places: Sequence[Place] = (),
+                outlets: Sequence[str] = ()) -> tuple[Actor, ...]:
     """The actor mentions of ``doc``, in text order (``doc.text[a.start:a.end] == a.text``).
 
     Args:
         doc: the article parsed by :func:`eventwire.parse.parse`.
         table: from :func:`load_actors`.
         places: the places stage's output, for the context country of generic mentions.
+        outlets: names of the article's own publisher: its credit in the dateline ("NAIROBI, Sept. 21
+            (Ridgeway Daily) —") is no actor, as the news organisations of the table's ``not_actors``.
 
     >>> [(a.text, a.name, a.inter) for a in find_actors(nlp("Nigerian police arrested two gunmen."),
     ...                                                  load_actors())]            # doctest: +SKIP
     [('Nigerian police', 'Police Forces of Nigeria', 1), ('gunmen', 'Unidentified Armed Group (Nigeria)', 3)]
     """
-    return find(doc, table, places)
+    return find(doc, table, places, outlets)

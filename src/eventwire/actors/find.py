@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventwire.actors.persons import entity_actors
-from eventwire.actors.table import ActorTable, Agent, Anaphor, Country, NamedActor, words_of
+from eventwire.actors.table import ActorTable, Agent, Anaphor, Country, NamedActor, fold, words_of
 from eventwire.places import dominant_country
 from eventwire.records import Actor, Place
 
@@ -399,12 +399,13 @@ def _as_written(text: str) -> str:
     return name[:-2] if name.endswith(("'s", "’s")) else name
 
 
-def find(doc: Doc, table: ActorTable, places: Sequence[Place]) -> tuple[Actor, ...]:
+def find(doc: Doc, table: ActorTable, places: Sequence[Place], outlets: Sequence[str] = ()) -> tuple[Actor, ...]:
     """Every actor mention of ``doc`` in text order (see :func:`eventwire.actors.find_actors`)."""
     finder = _Finder(doc, table, places)
     mentions = finder.scan()
     finder.count_places([finder.span(m) for m in mentions])
     actors = finder.resolve(mentions)
-    actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of, finder.context_country))
+    actors.extend(entity_actors(doc, finder.text, table, actors, places, finder.sentence_of, finder.context_country,
+                                outlets=frozenset(fold(outlet) for outlet in outlets if outlet)))
     actors.sort(key=lambda a: (a.start, a.end))
     return tuple(actors)

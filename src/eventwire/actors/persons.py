@@ -120,7 +120,7 @@ class _Persons:
 
 def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor], places: Sequence[Place],
                   sentence_of: Callable[[int], tuple[int, int]],
-                  context: Callable[[int], str | None]) -> list[Actor]:
+                  context: Callable[[int], str | None], *, outlets: frozenset[str] = frozenset()) -> list[Actor]:
     """Persons, and organisations or groups the scan did not find, as actors (see the module doc)."""
     taken = _spans(found)
     place_spans = [(p.start, p.end) for p in places]
@@ -148,7 +148,7 @@ def entity_actors(doc: Doc, text: str, table: ActorTable, found: Sequence[Actor]
         if span.end < len(doc) and doc[span.end].lower_ in _PLACE_NOUNS:
             continue  # "the al-Hol camp", "the Rukban camp": the name of a place, not of a party
         text = whole[start:end]
-        if fold(text) in table.not_actors or not any(c.isalpha() for c in text):
+        if fold(text) in table.not_actors or fold(text) in outlets or not any(c.isalpha() for c in text):
             continue
         if label == "NORP" and not _norp_party(span):
             continue
