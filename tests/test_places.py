@@ -353,3 +353,16 @@ def test_resolve_a_former_province_is_the_province(gazetteer: Gazetteer, text: s
     assert place is not None and place.country_code == country and place.feature_code == "ADM1H"
     assert place.precision == 3 and place.lat is not None and place.lon is not None
     assert haversine_km(place.lat, place.lon, *town_point) < 400
+
+
+def test_resolve_the_x_of_a_foreign_town_in_another_countrys_story_is_a_building(gazetteer: Gazetteer) -> None:
+    """"the Shangri-La" among Colombo's hotels is not the Chinese town; "the Rome embassy" is still Rome."""
+    text = ("Bombs hit Colombo and Negombo in Sri Lanka. Three hotels in Colombo were struck: the Shangri-La, "
+            "the Kingsbury and another. Sri Lanka mourned.")
+    places = resolved(gazetteer, text, "Colombo", "Negombo", "Sri Lanka", "Shangri-La")
+    shangri_la = next(p for p in places if p is not None and p.text == "Shangri-La")
+    assert shangri_la.country_code == "LK" and shangri_la.precision == 2
+    text = "Protests in Colombo and Negombo, Sri Lanka, reached the Rome embassy of Sri Lanka."
+    rome = next(p for p in resolved(gazetteer, text, "Colombo", "Negombo", "Sri Lanka", "Rome")
+                if p is not None and p.text == "Rome")
+    assert rome.country_code == "IT"

@@ -81,6 +81,14 @@ def test_find_demonyms_diseases_and_capitalised_words_are_not_places(nlp: Langua
     assert found(nlp, gazetteer, "Nice weather greeted the marchers in Lyon.") == ["Lyon"]
 
 
+def test_find_no_date_or_organisation_kind_the_model_calls_a_place(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "Churches were hit on Easter Sunday in Colombo."
+    assert [e.label_ for e in nlp(text).ents if e.text == "Easter Sunday"] == ["FAC"]
+    assert found(nlp, gazetteer, text) == ["Colombo"]
+    # "Centre" ends the mosque's name: it is not Burkina Faso's Centre region
+    assert found(nlp, gazetteer, "Seven more people died at the Linwood Islamic Centre on Friday.") == []
+
+
 def test_find_dateline_in_capitals(nlp: Language, gazetteer: Gazetteer) -> None:
     assert nlp("BEIRUT (Reuters) - Shelling hit the city.").ents[0].label_ == "ORG"
     assert found(nlp, gazetteer, "BEIRUT (Reuters) - Shelling hit the city.") == ["BEIRUT"]

@@ -48,6 +48,10 @@ _ADMIN_WORDS_BEFORE = re.compile(r"\b(?:province|governorate|state|region|distri
                                  r"department|municipality|territory|emirate|canton|wilaya)\s+of\s*$",
                                  re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_AFTER_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_ENDS_PHRASE = re.compile(r"\s*(?:[,.;:)]|and\b|or\b|$)")
+"""What follows a name that ends its noun phrase: "the Shangri-La, the Cinnamon Grand" (not "the Rome
+embassy", where the town names where something is)."""
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _DIRECTION = re.compile(r"^(?:north|south|east|west|central|northern|southern|eastern|western|"
                         r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?|upper|lower|"
@@ -71,6 +75,9 @@ class Name:
     key: str
     admin_word: bool
     part_of: bool
+    after_the: bool = False
+    """Written as "the X" heading its phrase ("at the Shangri-La,"): towns seldom are; hotels, buildings
+    and ships often."""
     container: int | None = None
     """Index of the mention right after ", " that may contain this one."""
     priors: dict[int, float] = field(default_factory=dict)
@@ -220,7 +227,8 @@ def read_names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> 
         admin_word = bool(_ADMIN_WORDS.match(after) or _ADMIN_WORDS_BEFORE.search(before)
                           or _ADMIN_WORDS.search(mention.text))
         name = Name(mention=mention, candidates=candidates, key=name_key(mention.text),
-                     admin_word=admin_word, part_of=part_of)
+                     admin_word=admin_word, part_of=part_of,
+                     after_the=bool(_AFTER_THE.search(before) and _ENDS_PHRASE.match(after)))
         twin = scored.get((mention.text, admin_word))
         if twin is None:
             name.priors = _priors(name)

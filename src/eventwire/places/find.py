@@ -87,6 +87,8 @@ class _Cues:
     not_place_heads: frozenset[str]
     directions: frozenset[str]
     stopwords: frozenset[str]
+    calendar: frozenset[str]
+    organisation_kinds: frozenset[str]
 
 
 @functools.cache
@@ -102,7 +104,8 @@ def _cues() -> _Cues:
     return _Cues(place_nouns=words("place_nouns"), locatives=words("locative_prepositions"),
                  connectors=words("name_connectors"), arabic_starts=words("arabic_place_starts"),
                  titles=words("person_titles"), not_place_heads=words("not_place_heads"),
-                 directions=words("directions"), stopwords=stopwords)
+                 directions=words("directions"), stopwords=stopwords, calendar=words("calendar_words"),
+                 organisation_kinds=words("organisation_kinds"))
 
 
 def find(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
@@ -209,6 +212,9 @@ class _Finder:
             return None
         if self._names_another_thing(span):
             return None
+        words = [token.lower_ for token in span if token.is_alpha]
+        if words and all(word in self.cues.calendar for word in words):
+            return None  # "the Easter Sunday blast": a date the model called a facility
         if label in PLACE_LABELS:
             if self._person_word(span) and not self._strong(self._candidates(text), span):
                 return None  # "Modi" after "Narendra Modi", labelled GPE
@@ -330,7 +336,7 @@ class _Finder:
                     continue
                 if part.text.lower() in self.cues.stopwords and not _is_acronym(part):
                     continue
-                if length == 1 and part[0].pos_ != "PROPN":
+                if length == 1 and (part[0].pos_ != "PROPN" or part[0].lower_ in self.cues.organisation_kinds):
                     continue
                 if self.gazetteer.demonym(part.text) or all(t.lower_ in self.cues.directions for t in part):
                     continue

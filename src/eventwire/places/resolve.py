@@ -168,16 +168,18 @@ def _containment(name: Name, candidate: Candidate, names: Sequence[Name]) -> flo
 
 def _foreign_to_article(name: Name, pick: Candidate | None, countries: Counter[str],
                         leaders: Sequence[tuple[str, int]]) -> bool:
-    """Whether a small or alias-matched town picked for a name lies in a country the article never names
-    while its place names name another one at least :data:`FOREIGN_EVIDENCE` times: "Lu village" in a report on Shan
-    State, Myanmar is not Luzhou in China, which GeoNames also calls Lu. ``leaders``: the article's two
-    most named countries by place names, with their counts."""
+    """Whether a small, alias-matched or "the"-led town picked for a name lies in a country the article never
+    names while its place names name another one at least :data:`FOREIGN_EVIDENCE` times: "Lu village" in a
+    report on Shan State, Myanmar is not Luzhou in China, which GeoNames also calls Lu, and "the Shangri-La"
+    among Colombo's hotels is not the Chinese town. ``leaders``: the article's two most named countries by
+    place names, with their counts."""
     if pick is None or pick.kind != "place" or not pick.country_code:
         return False
     if countries[pick.country_code] > name.own[pick.country_code]:
         return False
     lead = next((count for code, count in leaders if code != pick.country_code), 0)
-    return lead >= FOREIGN_EVIDENCE and (pick.population < FOREIGN_TOWN_POPULATION or pick.key != name.key)
+    return lead >= FOREIGN_EVIDENCE and (pick.population < FOREIGN_TOWN_POPULATION or pick.key != name.key
+                                         or name.after_the)
 
 
 def _foreign_to_container(name: Name, pick: Candidate | None, container: Candidate | None) -> bool:
