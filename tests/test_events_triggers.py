@@ -435,3 +435,16 @@ def test_code_sentence_the_kind_of_a_weapon_is_no_attack(nlp: Language) -> None:
     found = coded(nlp, "Gunmen armed with assault rifles and grenades stormed the mall on Saturday.")
     assert {c.trigger for c in found if c.event_type} == {"stormed"}
     assert "attack" not in {c.trigger for c in coded(nlp, "The army flew in attack helicopters for the parade.")}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("The attack began shortly after noon at the Al Noor Mosque, where 41 people were killed.", "Attack"),
+    ("The prime minister described the shootings as a terrorist attack.", "Attack"),
+    ("Militants attacked an army checkpoint near the market on Friday.", "Armed clash"),
+    ("The terrorist attack on the army base left two soldiers dead.", "Armed clash"),
+])
+def test_code_sentence_an_attack_where_civilians_gather_is_on_civilians(nlp: Language, text: str,
+                                                                         sub_event_type: str) -> None:
+    found = [c for c in coded(nlp, text) if c.trigger.startswith("attack")]
+    assert found and found[0].sub_event_type == sub_event_type, found
