@@ -448,3 +448,10 @@ def test_code_sentence_an_attack_where_civilians_gather_is_on_civilians(nlp: Lan
                                                                          sub_event_type: str) -> None:
     found = [c for c in coded(nlp, text) if c.trigger.startswith("attack")]
     assert found and found[0].sub_event_type == sub_event_type, found
+
+
+@pytest.mark.model
+def test_code_sentence_hang_is_harm_only_to_people(nlp: Language) -> None:
+    assert main(coded(nlp, "Volleys of tear gas hung over the business district for several hours.")) is None
+    hanged = main(coded(nlp, "Militants hanged two men in the village square on Monday."))
+    assert hanged is not None and hanged.sub_event_type == "Attack"
