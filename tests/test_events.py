@@ -367,6 +367,32 @@ def test_assemble_who_says_they_did_it_stays_the_actor(nlp: Language) -> None:
     assert event.actor1 == EventActor(name="Military Forces of Syria", inter=1)
 
 
+def test_assemble_a_sentence_that_only_counts_the_hurt_is_the_toll_of_the_event_before(nlp: Language) -> None:
+    """"About 50 people were wounded." after a report of an attack is its toll, not an attack of its own;
+    a count of the dead and wounded after it gives the attack its dead."""
+    text = "Militants stormed a hotel in the capital on Monday. About 50 people were wounded."
+    doc = nlp(text)
+    first = _coded(doc, "stormed", "Violence against civilians", "Attack")
+    second = _coded(doc, "wounded", "Violence against civilians", "Attack")
+    events = assemble(doc, [(first[0], [first[1]]), (second[0], [second[1]])])
+    assert [e.trigger.text for e in events if e.event_type] == ["stormed"]
+    assert [len(e.evidence) for e in events] == [1]  # the count is no mention of its own
+    text = "Militants stormed a hotel in the capital on Monday. Three people were killed and 12 injured."
+    doc = nlp(text)
+    first = _coded(doc, "stormed", "Violence against civilians", "Attack")
+    second = _coded(doc, "injured", "Violence against civilians", "Attack")
+    (event,) = assemble(doc, [(first[0], [first[1]]), (second[0], [second[1]])], amounts=quantify(doc))
+    assert event.trigger.text == "stormed" and event.fatalities == 3
+    text = "Militants stormed a hotel in the capital on Monday. In Mosul, four people were wounded by gunmen."
+    doc = nlp(text)
+    gunmen = _actor(text, "gunmen", "Unidentified Armed Group (Iraq)", 2)
+    first = _coded(doc, "stormed", "Violence against civilians", "Attack")
+    second = _coded(doc, "wounded", "Violence against civilians", "Attack")
+    events = assemble(doc, [(first[0], [first[1]]), (second[0], [second[1]])], actors=[gunmen])
+    # an armed actor of its own: a mention of an event (it merges with the storming, undated as it is)
+    assert sum(len(e.evidence) for e in events) == 2
+
+
 @pytest.mark.model
 def test_every_section_is_read_on_its_own(nlp: Language) -> None:
     from eventwire.events import _sentences

@@ -75,6 +75,8 @@ unnamed arresting forces as the country's police), a curfew or lockdown the gove
 _PLACE_KM = 25.0
 _FOLLOWING = 2
 """How many next sentences may give an event's death toll."""
+_TOLL_VERBS = DEATH_VERBS | {"wound", "injure", "hurt", "maim"}
+"""Verbs of a sentence that may only count an event's victims (see ``toll_only`` in :func:`assemble`)."""
 _ARMED = frozenset({1, 2, 3, 4, 8})
 """Inter codes of the actors that can perpetrate political violence (state forces, rebels, militias,
 external forces)."""
@@ -598,12 +600,11 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
     persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
     text = doc.text  # built from the tokens on every access: once per article
     sentences = list(sentences if sentences is not None else doc.sents)
-    # the event types each sentence reports, death words aside ("Four people were killed" tells the toll)
-    reported: dict[int, set[str]] = {}
-    for sent, items in coded:
-        reported.setdefault(sent.start_char, set()).update(
-            item.event_type for item in items
-            if item.event_type is not None and doc[item.head].lemma_.lower() not in DEATH_VERBS)
+    # the sentences that report an event beyond a count of its victims ("Four people were killed", "About
+    # 500 people were wounded" tell a toll)
+    beyond_tolls = {sent.start_char for sent, items in coded
+                    if any(item.event_type is not None and doc[item.head].lemma_.lower() not in _TOLL_VERBS
+                           for item in items)}
     position = {s.start_char: i for i, s in enumerate(sentences)}
 
     def following(sent: Span) -> list[Span]:
@@ -615,14 +616,28 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
             return []
         kept: list[Span] = []
         for later in sentences[index + 1:index + 1 + _FOLLOWING]:
-            if reported.get(later.start_char):
+            if later.start_char in beyond_tolls:
                 break
             kept.append(later)
         return kept
+
+    def toll_only(sent: Span, item: CodedMention) -> bool:
+        """A sentence that only counts the dead or hurt ("About 500 people were wounded."), naming no armed
+        actor, place or time, within two sentences after one that reports an event: that event's toll, not
+        an event of its own."""
+        if doc[item.head].lemma_.lower() not in _TOLL_VERBS or sent.start_char in beyond_tolls:
+            return False
+        start, end = sent.start_char, sent.end_char
+        if any(start <= p.start and p.end <= end for p in places) or any(
+                start <= t.start and t.end <= end for t in times) or any(
+                start <= a.start and a.end <= end and a.inter in _ARMED for a in actors):
+            return False
+        index = position.get(start)
+        return index is not None and any(s.start_char in beyond_tolls for s in sentences[max(0, index - 2):index])
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
                          published=published, following=following(sent), text=text,
                          persons=persons, article_country=article_country)
                 for sent, items in coded for item in items
-                if item.event_type is not None or item.plover_type is not None]
+                if (item.event_type is not None or item.plover_type is not None) and not toll_only(sent, item)]
     return tuple(merge_mentions(mentions))
