@@ -358,11 +358,14 @@ def test_assemble_who_reports_an_event_is_not_its_actor(nlp: Language, text: str
     assert event.actor1 is None or event.actor1.name != "Uhuru Kenyatta"
 
 
-def test_assemble_who_says_they_did_it_stays_the_actor(nlp: Language) -> None:
-    text = "The army said it had shelled the rebel positions near the town."
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("The army said it had shelled the rebel positions near the town.", "shelled"),
+    ("The army said its jets had struck the rebel positions near the town.", "struck"),
+])
+def test_assemble_who_says_they_did_it_stays_the_actor(nlp: Language, text: str, trigger: str) -> None:
     doc = nlp(text)
     army = _actor(text, "army", "Military Forces of Syria", 1)
-    sent, coded = _coded(doc, "shelled", "Explosions/Remote violence", "Shelling/artillery/missile attack")
+    sent, coded = _coded(doc, trigger, "Explosions/Remote violence", "Shelling/artillery/missile attack")
     (event,) = assemble(doc, [(sent, [coded])], actors=[army])
     assert event.actor1 == EventActor(name="Military Forces of Syria", inter=1)
 

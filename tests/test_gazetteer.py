@@ -339,3 +339,16 @@ def test_import_country_row_replaces_the_country_point(copy_path: Path, tmp_path
         syria = after.country("SY")
         assert syria is not None and syria.candidate.kind == "country"
         assert (syria.candidate.lat, syria.candidate.lon) == (35.0, 38.0)
+
+
+def test_division_points_prefer_the_divisions_own_name_then_the_nearer_namesake() -> None:
+    """"Kyivska oblast" (alias "Kyiv Oblast") takes countrystatecity's "Kyivska", not the city "Kyiv", which
+    its alias also names once "oblast" is dropped; of two states with one name (Buenos Aires the city and the
+    province) a division takes the one nearer its towns."""
+    oblast = Division(code="UA13", names=("Kyivska oblast", "Kyiv Oblast"), towns=((49.2, 29.3), (51.5, 32.1)))
+    city = Division(code="UA12", names=("Kyiv",), towns=((50.3, 30.3), (50.6, 30.8)))
+    states = _states(("Kyiv", 50.4501, 30.5234), ("Kyivska", 50.1786, 30.4925))
+    assert division_points([oblast, city], states) == {"UA13": (50.1786, 30.4925), "UA12": (50.4501, 30.5234)}
+    province = Division(code="AR01", names=("Buenos Aires",), towns=((-41.0, -63.4), (-33.3, -56.7)))
+    states = _states(("Autonomous City of Buenos Aires", -34.60, -58.38), ("Buenos Aires", -37.20, -59.84))
+    assert division_points([province], states) == {"AR01": (-37.2, -59.84)}

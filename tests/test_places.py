@@ -366,3 +366,14 @@ def test_resolve_the_x_of_a_foreign_town_in_another_countrys_story_is_a_building
     rome = next(p for p in resolved(gazetteer, text, "Colombo", "Negombo", "Sri Lanka", "Rome")
                 if p is not None and p.text == "Rome")
     assert rome.country_code == "IT"
+
+
+def test_resolve_a_placing_lends_itself_to_later_bare_names_only_in_text_order(gazetteer: Gazetteer) -> None:
+    text = "Paris was calm. The fair moved to Paris, Texas last spring. Paris, Texas officials and Paris agreed."
+    mentions = mentions_of(text, "Paris", "Texas")
+    forward = resolve(gazetteer, mentions, text)
+    codes = [(p.text, p.country_code) for p in forward if p is not None]
+    assert codes[0] == ("Paris", "FR")  # before the article says which Paris: the capital
+    assert codes[-1] == ("Paris", "US")  # after it: the Texan one
+    backward = resolve(gazetteer, mentions[::-1], text)[::-1]  # gold spans may come in any order
+    assert [p.country_code if p else None for p in backward] == [p.country_code if p else None for p in forward]

@@ -72,8 +72,9 @@ def find_actors(doc: Doc, table: ActorTable, *, places: Sequence[Place] = (),
         doc: the article parsed by :func:`eventwire.parse.parse`.
         table: from :func:`load_actors`.
         places: the places stage's output, for the context country of generic mentions.
-        outlets: names of the article's own publisher: its credit in the dateline ("NAIROBI, Sept. 21
-            (Ridgeway Daily) —") is no actor, as the news organisations of the table's ``not_actors``.
+        outlets: names of the article's own publisher: like the news organisations of the table's
+            ``not_actors``, no mention of them is an actor (their credit in the dateline, "NAIROBI, Sept. 21
+            (Ridgeway Daily) —", was read as one).
 
     >>> [(a.text, a.name, a.inter) for a in find_actors(nlp("Nigerian police arrested two gunmen."),
     ...                                                  load_actors())]            # doctest: +SKIP

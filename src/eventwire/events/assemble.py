@@ -277,8 +277,10 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
         found1 = _armed_actor(doc, None if label else doc[coded.head], [a for a in present if a is not main1],
                               coded.actor2, persons) or found1
     sub_event_type = _taker_decides(coded.sub_event_type, found1)
-    if sub_event_type in TERRITORY_TYPES and found2 is not None and found2.inter is None:
-        found2 = None  # "Baghuz had been liberated": the place taken, not who held it
+    if sub_event_type in TERRITORY_TYPES and found2 is not None and found2.inter is None and main2 is not None \
+            and (any(s <= main2.start and main2.end <= e for s, e in persons)
+                 or any(p.start < main2.end and main2.start < p.end for p in places)):
+        found2 = None  # "Baghuz had been liberated" (the model's "person"): the place taken, not who held it
     if sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
         found2 = _opponent(doc, doc[coded.head], found1, present, persons)
     actor1, extra1, actor2, extra2, defaulted = acled_actors(coded.event_type, sub_event_type,
@@ -375,8 +377,8 @@ def _reports_on(root: Token, trigger: Token) -> bool:
     """The actor speaks of the event rather than doing it: the source of "according to X", or the subject of
     a verb of saying or counting above the trigger's clause ("President Kenyatta *said* gunmen stormed the
     mall, killing …", "Ardern *described* the shootings as …", "authorities *revised down* the number killed
-    in the bombings") — unless the clause's own subject is a pronoun that may stand for it ("the SDF said
-    *they* had captured Baghuz")."""
+    in the bombings") — unless the clause's own subject is, or belongs to, a pronoun that may stand for it
+    ("the SDF said *they* had captured Baghuz", "the military said *its* jets struck …")."""
     if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
         return True
     verb = root.head
@@ -387,7 +389,8 @@ def _reports_on(root: Token, trigger: Token) -> bool:
     clause = trigger
     while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i and clause.head.i != verb.i:
         clause = clause.head
-    return not any(child.dep_ in ("nsubj", "nsubjpass") and child.tag_ == "PRP" for child in clause.children)
+    return not any(child.dep_ in ("nsubj", "nsubjpass") and (child.tag_ == "PRP" or any(
+        owner.dep_ == "poss" and owner.tag_ == "PRP$" for owner in child.children)) for child in clause.children)
 
 
 def _taker_decides(sub_event_type: str | None, taker: EventActor | None) -> str | None:
@@ -633,7 +636,8 @@ def assemble(doc: Doc, coded: Sequence[tuple[Span, Sequence[CodedMention]]], *, 
                 start <= a.start and a.end <= end and a.inter in _ARMED for a in actors):
             return False
         index = position.get(start)
-        return index is not None and any(s.start_char in beyond_tolls for s in sentences[max(0, index - 2):index])
+        return index is not None and any(s.start_char in beyond_tolls
+                                         for s in sentences[max(0, index - _FOLLOWING):index])
 
     mentions = [_mention(doc, sent, item, actors=actors, places=usable, times=times, amounts=amounts,
                          published=published, following=following(sent), text=text,

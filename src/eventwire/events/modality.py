@@ -141,7 +141,8 @@ def _progressive_perfect(verb: Token) -> bool:
 
 
 def _states(verb: Token, words: Modality) -> bool:
-    """ "be" says its subject is over, ongoing or under way."""
+    """ "be" says its subject is over, ongoing or under way — negated or not: "the battle is over" and "the
+    fight is not over" both tell the state of a campaign, neither a happening."""
     for child in verb.children:
         if child.dep_ in ("advmod", "acomp", "prt") and child.lower_ in words.states:
             return True

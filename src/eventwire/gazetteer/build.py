@@ -18,7 +18,7 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
 
 GeoNames divisions carry no coordinates in these packages. A first-level division takes countrystatecity's
 point for it when that point lies near the division's own towns (see :mod:`eventwire.gazetteer.points`;
-3,575 of 3,815 divisions), else the middle of the box that holds all its member places; a second-level one
+3,580 of 3,815 divisions), else the middle of the box that holds all its member places; a second-level one
 the box of the central 98 % of them (a division with no member place takes its parent's centre). Both are
 geographic centres, not population ones: a population-weighted mean put California in Los Angeles'
 suburbs, and the box of a large province's towns sits where its towns crowd (Queensland's on its east
@@ -314,6 +314,8 @@ class _Sources:
                   for name in (entry.name, *entry.aliases)}
         for division in read_toml("former_divisions.toml")["division"]:
             name, country = str(division["name"]), str(division["country"])
+            if not division.get("members"):
+                raise ValueError(f"former_divisions.toml: {name}: no members listed")
             members = []
             for member in division["members"]:
                 entry = by_key.get((country, division_key(str(member))))

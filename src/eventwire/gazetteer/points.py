@@ -266,9 +266,11 @@ def read_states() -> dict[str, list[State]]:
 
 def division_points(divisions: Sequence[Division], states: Sequence[State]) -> dict[Hashable, tuple[float, float]]:
     """Reference points for one country's divisions from its ``states``: a division takes the state of the
-    same name (kind words dropped), else the most similar unclaimed one at :data:`SIMILAR_NAMES` or above
-    (or whose name begins the other's: "Belgorod" / "Belgorodskaya"); a state serves one division, and only
-    when its point lies within :data:`BOX_MARGIN_DEGREES` of the division's towns.
+    same name (kind words dropped) — of its own name before its aliases, and of two states that share a
+    name ("Kyiv" the city and "Kyiv" the oblast, once "oblast" is dropped) the one nearer its towns —, else
+    the most similar unclaimed one at :data:`SIMILAR_NAMES` or above (or whose name begins the other's:
+    "Belgorod" / "Belgorodskaya"); a state serves one division, and only when its point lies within
+    :data:`BOX_MARGIN_DEGREES` of the division's towns.
 
     >>> states = [State(name=n, lat=la, lon=lo, key=division_key(n))
     ...           for n, la, lo in [("Belgorod", 50.7, 37.4), ("Hebei", 39.0, 116.0)]]
@@ -279,21 +281,23 @@ def division_points(divisions: Sequence[Division], states: Sequence[State]) -> d
     """
     points: dict[Hashable, tuple[float, float]] = {}
     claimed: set[tuple[float, float]] = set()
-    by_key: dict[str, State] = {}
+    by_key: dict[str, list[State]] = {}
     for state in states:
-        by_key.setdefault(state.key, state)
-    pairs: list[tuple[float, int, int, State]] = []
+        by_key.setdefault(state.key, []).append(state)
+    pairs: list[tuple[float, int, float, int, State]] = []
     for number, division in enumerate(divisions):
-        keys = {division_key(name) for name in division.names} - {""}
-        exact = [by_key[key] for key in sorted(keys) if key in by_key]
+        keys = [division_key(name) for name in division.names]
+        centre = _middle(box_of(division.towns))
+        exact = [(rank, state) for rank, key in enumerate(dict.fromkeys(key for key in keys if key))
+                 for state in by_key.get(key, [])]
         if exact:
-            pairs.extend((2.0, 0, number, state) for state in exact)
+            pairs.extend((2.0, min(rank, 1), _away(state, centre), number, state) for rank, state in exact)
             continue
         for state in states:
-            score = max(_similarity(key, state.key) for key in keys) if keys else 0.0
+            score = max((_similarity(key, state.key) for key in keys if key), default=0.0)
             if score >= SIMILAR_NAMES:
-                pairs.append((score, 1, number, state))
-    for _score, _rank, number, state in sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2])):
+                pairs.append((score, 2, _away(state, centre), number, state))
+    for _score, _rank, _distance, number, state in sorted(pairs, key=lambda pair: (-pair[0], *pair[1:4])):
         division = divisions[number]
         point = (state.lat, state.lon)
         if division.code in points or point in claimed or not _near(point, box_of(division.towns)) or \
@@ -318,6 +322,15 @@ def _at_namesake(point: tuple[float, float], division: Division) -> bool:
         return False
     distances = sorted(haversine_km(*point, *town) for town in division.towns)
     return distances[len(distances) // 2] > NAMESAKE_SPREAD_KM
+
+
+def _middle(box: tuple[float, float, float, float] | None) -> tuple[float, float] | None:
+    return None if box is None else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+
+
+def _away(state: State, centre: tuple[float, float] | None) -> float:
+    """How far a state's point lies from the middle of a division's towns (0 without towns)."""
+    return 0.0 if centre is None else haversine_km(state.lat, state.lon, *centre)
 
 
 def _similarity(first: str, second: str) -> float:

@@ -214,6 +214,8 @@ def _shadows(towns: tuple[set[str], int] | None, key: str, population: int) -> b
 
 
 def read_names(gazetteer: Gazetteer, mentions: Sequence[Mention], text: str) -> list[Name]:
+    """Each mention as a :class:`Name`: its candidates with their priors, whether a division word stands
+    next to it, and how it stands to its neighbours (the name after it that may hold it, its list)."""
     names: list[Name] = []
     looked_up: dict[str, tuple[list[Candidate], bool]] = {}  # an article repeats its names
     scored: dict[tuple[str, bool], Name] = {}

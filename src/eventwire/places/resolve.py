@@ -318,17 +318,20 @@ def _near_spelling(name: Name, candidate: Candidate) -> bool:
 
 
 def _as_placed_once(names: Sequence[Name], picks: Sequence[Candidate | None]) -> list[Candidate | None]:
-    """Repetitions of a name that the article once placed ("Austin, in Scott County", "Scott County,
-    Indiana") take that place: a later bare "Scott County" is the same county, not the most populous one.
-    A list's ", " ("Washington, New York and Boston") places nothing."""
+    """Repetitions of a name that the article placed ("Austin, in Scott County", "Scott County, Indiana")
+    take that place, in text order until the article places the name again: a later bare "Scott County" is
+    the same county, not the most populous one; a bare one before it is left alone. A list's ", "
+    ("Washington, New York and Boston") places nothing."""
+    kept = list(picks)
     placed: dict[str, Candidate] = {}
-    for name, pick in zip(names, picks, strict=True):
-        if (pick is not None and name.container is not None and not name.siblings
-                and _containment(name, pick, names) > 0):
-            placed.setdefault(name.key, pick)
-    return [placed[name.key] if name.container is None and name.key in placed
-            and any(c.id == placed[name.key].id for c in name.candidates) else pick
-            for name, pick in zip(names, picks, strict=True)]
+    for index in sorted(range(len(names)), key=lambda i: names[i].mention.start):
+        name, pick = names[index], picks[index]
+        if name.container is not None:
+            if pick is not None and not name.siblings and _containment(name, pick, names) > 0:
+                placed[name.key] = pick
+        elif name.key in placed and any(c.id == placed[name.key].id for c in name.candidates):
+            kept[index] = placed[name.key]
+    return kept
 
 
 def _centre(chosen: Sequence[Candidate | None]) -> tuple[float, float] | None:
