@@ -15,6 +15,7 @@ Sources, all read from inside installed packages or from ``eventwire/data`` (not
 * ``eventwire/data/demonyms.toml`` — demonyms ("Syrian") and extra country names ("Britain");
 * ``eventwire/data/former_divisions.toml`` — abolished provinces still in the news (Kenya's Nyanza, DR
   Congo's Katanga), placed from the divisions they became.
+* ``eventwire/data/divisions.toml`` — words for a division's kind ("governorate", "oblast", "Sheng").
 
 GeoNames divisions carry no coordinates in these packages. A first-level division takes countrystatecity's
 point for it when that point lies near the division's own towns (see :mod:`eventwire.gazetteer.points`;
@@ -31,6 +32,7 @@ The file carries a ``version`` (:func:`gazetteer_version`) that goes into every 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -126,7 +128,8 @@ def package_versions() -> dict[str, str]:
                                                       "countrystatecity-countries")}
 
 
-DATA_FILES = ("regions.toml", "features.toml", "abbreviations.toml", "demonyms.toml", "former_divisions.toml")
+DATA_FILES = ("regions.toml", "features.toml", "abbreviations.toml", "demonyms.toml", "former_divisions.toml",
+              "divisions.toml")
 """eventwire's own data files that go into the index: an edit to one builds a new file."""
 
 
@@ -410,10 +413,6 @@ class _Sources:
                     self.demonyms.append((name_key(form), code))
 
 
-_DIVISION_WORDS = ("governorate", "province", "district", "region", "oblast", "state", "county",
-                   "department", "prefecture", "municipality", "muhafazat", "wilayah", "division")
-
-
 def _division(code: tuple[str, str, str], entry: _Row, towns: Sequence[_Row]) -> Division:
     names = (entry.name, *sorted(entry.aliases))
     keys = {division_key(name) for name in names}
@@ -422,10 +421,16 @@ def _division(code: tuple[str, str, str], entry: _Row, towns: Sequence[_Row]) ->
                     namesakes=tuple(point for town, point in located if division_key(town.name) in keys))
 
 
+@functools.cache
+def _division_suffixes() -> frozenset[str]:
+    """Words written after a division's name (data/divisions.toml ``suffixes``)."""
+    return frozenset(str(word) for word in read_toml("divisions.toml")["suffixes"])
+
+
 def _strip_division_word(name: str) -> str:
     """``"Raqqa Governorate"`` → ``"Raqqa"``, so the bare name also finds the division."""
     words = name.split()
-    if len(words) > 1 and words[-1].casefold() in _DIVISION_WORDS:
+    if len(words) > 1 and words[-1].casefold() in _division_suffixes():
         return " ".join(words[:-1])
     return name
 

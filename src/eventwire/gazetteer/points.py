@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import math
 from collections.abc import Hashable, Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 
 from rapidfuzz.distance import Indel
 
+from eventwire.data import read_toml
 from eventwire.gazetteer.normalize import name_key
 
 
@@ -192,14 +194,6 @@ def _inside(point: tuple[float, float], ring: Sequence[tuple[float, float]]) -> 
 
 # --- first-level divisions --------------------------------------------------------------------------
 
-# Words that name the kind of division rather than the division, dropped before two names are compared:
-# GeoNames writes "Belgorodskaya oblast'" and "Hebei Sheng" where countrystatecity writes "Belgorod" and
-# "Hebei".
-_KIND_WORDS = frozenset({
-    "autonomous", "avtonomnaya", "avtonomnyy", "city", "county", "department", "departement", "district",
-    "division", "governorate", "kray", "krai", "muhafazat", "municipality", "oblast", "okrug", "of",
-    "prefecture", "province", "provincia", "region", "republic", "respublika", "sheng", "shi", "state",
-    "territory", "the", "wilayah", "zizhiqu"})
 SIMILAR_NAMES = 0.8
 """Least Indel similarity of two division names (kind words dropped) that are taken for one division."""
 NAMESAKE_KM = 25.0
@@ -242,8 +236,15 @@ def division_key(name: str) -> str:
     ('belgorodskaya', 'nei mongol', 'oblast')
     """
     words = name_key(name).split()
-    kept = [word for word in words if word not in _KIND_WORDS]
+    kinds = _kind_words()
+    kept = [word for word in words if word not in kinds]
     return " ".join(kept or words)
+
+
+@functools.cache
+def _kind_words() -> frozenset[str]:
+    """Words that name the kind of a division rather than the division (data/divisions.toml ``kinds``)."""
+    return frozenset(str(word) for word in read_toml("divisions.toml")["kinds"])
 
 
 def read_states() -> dict[str, list[State]]:
