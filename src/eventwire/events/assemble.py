@@ -260,7 +260,7 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
         # a label before the clause that tells who acted ("Property destruction: police seized …")
         main1 = _clause_subject(sent, present)
         found1 = _event_actor(main1) if main1 is not None else None
-    person = main1 is not None and any(s <= main1.start and main1.end <= e for s, e in persons)
+    person = main1 is not None and _is_person(main1, persons)
     displacement = coded.plover_mode == "displace" or (coded.sub_event_type == "Other" and found1 is None)
     displaced = next((a for a in present if a.inter == CIVILIANS), None) if displacement else None
     if displaced is not None and coded.event_type is not None:
@@ -278,7 +278,7 @@ def _mention(doc: Doc, sent: Span, coded: CodedMention, *, actors: Sequence[Acto
                               coded.actor2, persons) or found1
     sub_event_type = _taker_decides(coded.sub_event_type, found1)
     if sub_event_type in TERRITORY_TYPES and found2 is not None and found2.inter is None and main2 is not None \
-            and (any(s <= main2.start and main2.end <= e for s, e in persons)
+            and (_is_person(main2, persons)
                  or any(p.start < main2.end and main2.start < p.end for p in places)):
         found2 = None  # "Baghuz had been liberated" (the model's "person"): the place taken, not who held it
     if sub_event_type in TERRITORY_TYPES and found2 is None and found1 is not None:
@@ -351,10 +351,7 @@ def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], othe
     *in a Taliban base*", "an IED exploded *against* an army patrol"); ``trigger`` is ``None`` for a label
     ("Movement of forces: …"), which stands outside the clause. A group comes before a person who speaks
     for it ("Mustafa Bali, head of the SDF media office, announced that Baghuz had been liberated")."""
-    def is_person(actor: Actor) -> bool:
-        return any(start <= actor.start and actor.end <= end for start, end in persons)
-
-    for actor in sorted(present, key=is_person):
+    for actor in sorted(present, key=lambda actor: _is_person(actor, persons)):
         if actor.kind == "named" and actor.inter in _ARMED and (
                 other is None or (actor.name or actor.text) != (other.name or other.text)):
             span = doc.char_span(actor.start, actor.end, alignment_mode="expand") if trigger is not None else None
@@ -364,6 +361,11 @@ def _armed_actor(doc: Doc, trigger: Token | None, present: Sequence[Actor], othe
                 continue
             return _event_actor(actor)
     return None
+
+
+def _is_person(actor: Actor, persons: Sequence[tuple[int, int]]) -> bool:
+    """Whether the mention lies inside a name the model labels a person (``persons``: their offsets)."""
+    return any(start <= actor.start and actor.end <= end for start, end in persons)
 
 
 @lru_cache(maxsize=1)
@@ -420,7 +422,7 @@ def _opponent(doc: Doc, trigger: Token, taker: EventActor, present: Sequence[Act
     for actor in present:
         if actor.inter not in _ARMED or actor.kind not in ("named", "anaphor") \
                 or (actor.name or actor.text) == taker.name \
-                or any(s <= actor.start and actor.end <= e for s, e in persons):
+                or _is_person(actor, persons):
             continue
         span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
         if span is None or any(t.lemma_.lower() in _SUPPORT_WORDS for t in _path_to(span.root, trigger)):
